@@ -1,0 +1,309 @@
+import { assistantMessage, functionCall, modelError, modelResponder, ScriptedModel } from '@openai/agents/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../http/session-identity.js';
+import { deltasOf, doneOf, getHistory, sendChat, streamChat, tokenOf } from '../test-support/chat-client.js';
+import { startTestApp, type TestApp } from '../test-support/test-app.js';
+
+let app: TestApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+async function start(model: ScriptedModel, env?: Record<string, string>): Promise<TestApp> {
+  app = await startTestApp({ model, ...(env ? { env } : {}) });
+  return app;
+}
+
+const searchThenAnswer = (answer: string) => [
+  [functionCall('search_knowledge_base', { query: 'reset password' }, { callId: 'call_1' })],
+  [assistantMessage(answer)],
+];
+
+describe('POST /api/chat with Accept: text/event-stream', () => {
+  it('streams session, tool, delta and done events, each with an id', async () => {
+    const { baseUrl } = await start(new ScriptedModel(searchThenAnswer('Use **Forgot password** on the sign-in page.')));
+    const chat = await streamChat(baseUrl, 'How do I reset my password?');
+
+    expect(chat.status).toBe(200);
+    expect(chat.headers.get('cache-control')).toBe('no-cache, no-transform');
+    expect(chat.headers.get('x-accel-buffering')).toBe('no');
+    expect(chat.headers.get('content-encoding') ?? 'identity').toBe('identity');
+    expect(chat.events.map((e) => e.event)).toEqual(
+      expect.arrayContaining(['session', 'tool', 'delta', 'done']),
+    );
+    expect(chat.events[0]?.event).toBe('session');
+    expect(chat.ids.every((id) => id !== undefined)).toBe(true);
+    expect(new Set(chat.ids).size).toBe(chat.ids.length);
+
+    const tools = chat.events.filter((e) => e.event === 'tool').map((e) => e.event === 'tool' && e.data);
+    expect(tools).toEqual([
+      { name: 'search_knowledge_base', status: 'started', label: 'Searching the help center…' },
+      { name: 'search_knowledge_base', status: 'done', label: 'Searched the help center' },
+    ]);
+    const done = doneOf(chat);
+    expect(done?.text).toBe('Use **Forgot password** on the sign-in page.');
+    expect(done?.text).toBe(deltasOf(chat));
+    expect(done?.toolsUsed).toEqual(['search_knowledge_base']);
+    expect(done?.citations[0]?.url).toMatch(/password/);
+  });
+
+  it('sets the session cookie with exactly the attributes a third-party widget needs', async () => {
+    const { baseUrl, config } = await start(new ScriptedModel([[assistantMessage('Hi!')]]));
+    const chat = await streamChat(baseUrl, 'Hello');
+    const cookie = chat.headers.get('set-cookie') ?? '';
+    const attributes = cookie.split(';').map((part) => part.trim());
+    expect(attributes[0]).toBe(`${SESSION_COOKIE}=${tokenOf(chat)}`);
+    expect(attributes).toEqual(
+      expect.arrayContaining([
+        `Max-Age=${config.sessionTtlMs / 1000}`,
+        'Path=/',
+        'HttpOnly',
+        'Secure',
+        'SameSite=None',
+        'Partitioned',
+      ]),
+    );
+    expect(cookie).not.toMatch(/Domain=/i);
+  });
+
+  it('continues the conversation with the bearer token or the cookie', async () => {
+    const model = new ScriptedModel([[assistantMessage('First.')], [assistantMessage('Second.')], [assistantMessage('Third.')]]);
+    const { baseUrl } = await start(model);
+    const first = await streamChat(baseUrl, 'one');
+    const token = tokenOf(first)!;
+    const second = await streamChat(baseUrl, 'two', { token });
+    const third = await streamChat(baseUrl, 'three', { cookie: `${SESSION_COOKIE}=${token}` });
+
+    expect(tokenOf(second)).toBeUndefined();
+    expect(doneOf(third)?.text).toBe('Third.');
+    const history = await getHistory(baseUrl, { token });
+    expect(history.body.messages.map((m) => [m.role, m.content])).toEqual([
+      ['user', 'one'],
+      ['assistant', 'First.'],
+      ['user', 'two'],
+      ['assistant', 'Second.'],
+      ['user', 'three'],
+      ['assistant', 'Third.'],
+    ]);
+    // The model saw the earlier turns.
+    expect(JSON.stringify(model.lastCall?.request.input)).toContain('Second.');
+  });
+
+  it('reports a model failure as a retryable error event and keeps history consistent', async () => {
+    const model = new ScriptedModel([
+      [functionCall('search_knowledge_base', { query: 'refund' }, { callId: 'call_x' })],
+      modelError(new Error('upstream exploded')),
+      [assistantMessage('Refunds take 5 days.')],
+    ]);
+    const { baseUrl } = await start(model);
+    const failed = await streamChat(baseUrl, 'Where is my refund?');
+    const token = tokenOf(failed)!;
+    const error = failed.events.at(-1);
+    expect(error).toEqual({
+      event: 'error',
+      data: { code: 'internal', message: expect.any(String), retryable: true },
+    });
+    expect(failed.events.some((e) => e.event === 'done')).toBe(false);
+
+    const next = await streamChat(baseUrl, 'Where is my refund?', { token });
+    expect(doneOf(next)?.text).toBe('Refunds take 5 days.');
+    // No orphan tool call from the failed turn reached the model.
+    expect(JSON.stringify(model.lastCall?.request.input)).not.toContain('call_x');
+    const history = await getHistory(baseUrl, { token });
+    expect(history.body.messages.map((m) => m.role)).toEqual(['user', 'user', 'assistant']);
+  });
+
+  it('announces a handoff to a specialist', async () => {
+    const model = new ScriptedModel([
+      [functionCall('transfer_to_billing', {}, { callId: 'call_h' })],
+      [assistantMessage('Billing here: invoices are under Settings.')],
+    ]);
+    const { baseUrl } = await start(model);
+    const chat = await streamChat(baseUrl, 'I need an invoice');
+    expect(chat.events).toContainEqual({ event: 'handoff', data: { agent: 'Billing' } });
+    expect(doneOf(chat)?.text).toBe('Billing here: invoices are under Settings.');
+  });
+
+  it('answers an empty model output with a fallback that offers a ticket', async () => {
+    const { baseUrl } = await start(new ScriptedModel([[assistantMessage('')]]));
+    const chat = await streamChat(baseUrl, 'Hmm?');
+    expect(doneOf(chat)?.text).toMatch(/ticket/);
+    expect(doneOf(chat)?.text).toBe(deltasOf(chat));
+  });
+
+  it('aborts the run when the client disconnects', async () => {
+    let aborted: Promise<void> | undefined;
+    const model = new ScriptedModel([
+      modelResponder(async (call) => {
+        aborted = new Promise((resolve) => call.request.signal?.addEventListener('abort', () => resolve()));
+        await aborted;
+        return [assistantMessage('too late')];
+      }),
+    ]);
+    const { baseUrl } = await start(model);
+    const controller = new AbortController();
+    const pending = streamChat(baseUrl, 'slow one', { signal: controller.signal }).catch((e: Error) => e);
+    await waitFor(() => aborted !== undefined);
+    controller.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await expect(aborted).resolves.toBeUndefined();
+  });
+});
+
+describe('POST /api/chat as JSON', () => {
+  it('returns a ChatReply with the session token', async () => {
+    const { baseUrl } = await start(new ScriptedModel(searchThenAnswer('Reset it from the sign-in page.')));
+    const { status, body } = await sendChat(baseUrl, { message: '  How do I reset my password?  ' });
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      messageId: expect.stringMatching(/^msg_/),
+      reply: 'Reset it from the sign-in page.',
+      toolsUsed: ['search_knowledge_base'],
+      citations: expect.arrayContaining([expect.objectContaining({ url: expect.stringMatching(/password/) })]),
+      sessionToken: expect.any(String),
+    });
+    const history = await getHistory(baseUrl, { token: body.sessionToken });
+    expect(history.body.messages[0]?.content).toBe('How do I reset my password?');
+  });
+
+  it.each([
+    ['malformed JSON', '{"message":', 400, 'invalid_request'],
+    ['an empty message', { message: '   ' }, 400, 'invalid_request'],
+    ['a missing message', { text: 'hi' }, 400, 'invalid_request'],
+    ['a too long message', { message: 'x'.repeat(4001) }, 400, 'invalid_request'],
+    ['a body over 16 KiB', { message: 'x'.repeat(17_000) }, 413, 'payload_too_large'],
+  ])('refuses %s with %i %s and never calls the model', async (_name, body, status, code) => {
+    const model = new ScriptedModel([]);
+    const { baseUrl } = await start(model);
+    const response = await sendChat(baseUrl, body);
+    expect(response.status).toBe(status);
+    expect(response.body.error.code).toBe(code);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expect(model.calls).toHaveLength(0);
+  });
+
+  it('refuses a non-JSON body with 415', async () => {
+    const { baseUrl } = await start(new ScriptedModel([]));
+    const response = await fetch(`${baseUrl}/api/chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'hello',
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toEqual({ error: { code: 'unsupported_media_type', message: expect.any(String) } });
+  });
+});
+
+describe('sessions over HTTP', () => {
+  it.each([
+    ['a forged token', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.forged'],
+    ['garbage', 'not a token at all'],
+  ])('answers %s with 401 session_invalid, creates nothing and never calls the model', async (_n, token) => {
+    const model = new ScriptedModel([]);
+    const { baseUrl } = await start(model);
+    const chat = await streamChat(baseUrl, 'hi', { token });
+    expect(chat.status).toBe(401);
+    expect(chat.error?.error.code).toBe('session_invalid');
+    expect(model.calls).toHaveLength(0);
+  });
+
+  it('reads an empty history without creating a session', async () => {
+    const { baseUrl } = await start(new ScriptedModel([]));
+    const response = await fetch(`${baseUrl}/api/chat/history`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ messages: [] });
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('erases the session on DELETE and refuses its token afterwards', async () => {
+    const { baseUrl } = await start(new ScriptedModel([[assistantMessage('Hi')]]));
+    const token = tokenOf(await streamChat(baseUrl, 'hello'))!;
+    const deleted = await fetch(`${baseUrl}/api/chat/session`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(deleted.status).toBe(204);
+    expect((await getHistory(baseUrl, { token })).status).toBe(401);
+  });
+});
+
+describe('idempotency and one turn at a time', () => {
+  it('replays a completed turn for a retried Idempotency-Key without running the agent', async () => {
+    const model = new ScriptedModel([[assistantMessage('Only once.')]]);
+    const { baseUrl } = await start(model);
+    const first = await streamChat(baseUrl, 'hello', { idempotencyKey: 'key-1' });
+    const token = tokenOf(first)!;
+    const retry = await streamChat(baseUrl, 'hello', { token, idempotencyKey: 'key-1' });
+    expect(doneOf(retry)).toEqual(doneOf(first));
+    expect(model.calls).toHaveLength(1);
+    const conflict = await sendChat(baseUrl, { message: 'something else' }, { token, idempotencyKey: 'key-1' });
+    expect(conflict.status).toBe(422);
+    expect(conflict.body.error.code).toBe('idempotency_conflict');
+  });
+
+  it('refuses a second simultaneous turn on one session with 409', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const model = new ScriptedModel([
+      [assistantMessage('first')],
+      modelResponder(async () => {
+        await gate;
+        return [assistantMessage('slow')];
+      }),
+    ]);
+    const { baseUrl } = await start(model);
+    const token = tokenOf(await streamChat(baseUrl, 'hello'))!;
+    const slow = streamChat(baseUrl, 'slow question', { token });
+    await waitFor(() => model.calls.length === 2);
+    const concurrent = await streamChat(baseUrl, 'impatient', { token });
+    expect(concurrent.status).toBe(409);
+    expect(concurrent.error?.error.code).toBe('turn_in_progress');
+    release();
+    expect(doneOf(await slow)?.text).toBe('slow');
+  });
+});
+
+describe('feedback', () => {
+  it('stores a rating of an answer in this conversation, and 404s for anything else', async () => {
+    const { baseUrl, store } = await start(new ScriptedModel([[assistantMessage('Rated answer')]]));
+    const chat = await streamChat(baseUrl, 'hello');
+    const token = tokenOf(chat)!;
+    const post = (body: unknown) =>
+      fetch(`${baseUrl}/api/chat/feedback`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ messageId: doneOf(chat)!.messageId, rating: 'up' })).status).toBe(204);
+    expect((await post({ messageId: 'msg_unknown', rating: 'down' })).status).toBe(404);
+    expect((await post({ messageId: doneOf(chat)!.messageId, rating: 'meh' })).status).toBe(400);
+    const page = await store.listFeedback({ limit: 10 });
+    expect(page.items).toEqual([expect.objectContaining({ messageId: doneOf(chat)!.messageId, rating: 'up' })]);
+  });
+});
+
+describe('the rest of the surface', () => {
+  it('answers unknown routes with a JSON 404', async () => {
+    const { baseUrl } = await start(new ScriptedModel([]));
+    const response = await fetch(`${baseUrl}/api/nope`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'No route for GET /api/nope' } });
+  });
+
+  it('reports liveness, model mode and store kind', async () => {
+    const { baseUrl } = await start(new ScriptedModel([]));
+    const body = await (await fetch(`${baseUrl}/healthz`)).json();
+    expect(body).toEqual({ status: 'ok', model: 'custom', store: 'memory', version: expect.any(String) });
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -1,0 +1,55 @@
+import { RETRYABLE_ERROR_CODES, type ErrorCode } from '@parley/shared';
+import { InputGuardrailTripwireTriggered, MaxTurnsExceededError } from '@openai/agents';
+import { APIError } from 'openai';
+import { ParleyError } from '../http/errors.js';
+
+/** A turn that ended without an answer, with what the visitor is told. */
+export class TurnFailedError extends ParleyError {
+  readonly retryable: boolean;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryable?: boolean },
+  ) {
+    super(message, options);
+    this.retryable = options?.retryable ?? RETRYABLE_ERROR_CODES.has(code);
+  }
+}
+
+/** The visitor gave up (closed the tab or pressed Stop): nothing to report to anyone. */
+export class TurnAbortedError extends ParleyError {}
+
+/**
+ * Classifies whatever a run threw into what the visitor sees. Messages are written for visitors:
+ * no provider names, status codes or stack traces.
+ */
+export function classifyTurnError(error: unknown, reason: 'client' | 'timeout' | undefined): ParleyError {
+  if (error instanceof TurnFailedError || error instanceof TurnAbortedError) return error;
+  if (reason === 'client') return new TurnAbortedError('The visitor stopped the turn', { cause: error });
+  if (reason === 'timeout') {
+    return new TurnFailedError('model_unavailable', 'The assistant took too long to answer. Please try again.', {
+      cause: error,
+    });
+  }
+  if (error instanceof InputGuardrailTripwireTriggered) {
+    return new TurnFailedError('invalid_request', "Sorry, I can't help with that message.", { cause: error, retryable: false });
+  }
+  if (error instanceof MaxTurnsExceededError) {
+    return new TurnFailedError('internal', 'I got stuck working on that. Please rephrase, or ask me to open a ticket.', {
+      cause: error,
+    });
+  }
+  if (error instanceof APIError || isNetworkError(error)) {
+    return new TurnFailedError(
+      'model_unavailable',
+      'The assistant is temporarily unavailable. Please try again in a moment.',
+      { cause: error },
+    );
+  }
+  return new TurnFailedError('internal', 'Something went wrong while answering. Please try again.', { cause: error });
+}
+
+function isNetworkError(error: unknown): boolean {
+  const name = (error as { name?: unknown })?.name;
+  return name === 'APIConnectionError' || name === 'APIConnectionTimeoutError' || name === 'FetchError';
+}

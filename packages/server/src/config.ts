@@ -1,0 +1,193 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as z from 'zod';
+import { parseDurationMs } from './duration.js';
+import { ConfigFile } from './config-file.js';
+
+/**
+ * Parley's configuration. This module is the only reader of `process.env`: everything else gets a
+ * typed `Config` injected, so tests build one with {@link loadConfig} from a plain object.
+ */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDurationMs(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90, 30s, 15m, 24h or 7d' });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', 'on', 'off', ''])
+  .default('0')
+  .transform((v) => v === '1' || v === 'true' || v === 'on');
+
+const originList = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const origins: string[] = [];
+    for (const raw of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      try {
+        const url = new URL(raw);
+        if (url.origin === 'null' || url.origin !== raw.replace(/\/$/, '')) throw new Error();
+        origins.push(url.origin);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `"${raw}" is not an origin like https://www.example.com` });
+      }
+    }
+    return origins;
+  });
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: integer(8787, 0, 65535),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  OPENAI_API_KEY: z.string().trim().optional().transform((v) => v || undefined),
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-5.4-mini'),
+  OPENAI_API: z.enum(['responses', 'chat_completions']).default('responses'),
+  OPENAI_TIMEOUT: duration('60s'),
+  OPENAI_MAX_RETRIES: integer(2, 0, 10),
+  PARLEY_CONFIG: z.string().optional(),
+  PARLEY_KB_DIR: z.string().optional(),
+  PARLEY_STORE: z.string().min(1).default('sqlite:./data/parley.db'),
+  PARLEY_DATA_DIR: z.string().min(1).default('./data'),
+  PARLEY_SESSION_SECRET: z.string().optional(),
+  PARLEY_SESSION_TTL: duration('24h'),
+  PARLEY_SESSION_MAX_AGE: duration('30d'),
+  PARLEY_MEMORY_MAX_SESSIONS: integer(10_000, 1, 10_000_000),
+  PARLEY_ALLOWED_ORIGINS: originList,
+  PARLEY_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PARLEY_TRUST_PROXY: integer(0, 0, 10),
+  PARLEY_MAX_MESSAGE_LENGTH: integer(4000, 1, 32_000),
+  PARLEY_HISTORY_MAX_ITEMS: integer(60, 4, 10_000),
+  PARLEY_HISTORY_MAX_TOKENS: integer(12_000, 500, 1_000_000),
+  PARLEY_MAX_TURNS: integer(8, 1, 50),
+  PARLEY_TURN_TIMEOUT: duration('120s'),
+  PARLEY_OPENAI_TRACING: flag,
+  PARLEY_LOG_CONTENT: flag,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  production: boolean;
+  port: number;
+  host: string;
+  /** Absolute base URL when the operator set one; else derived from each request. */
+  publicUrl: string | undefined;
+  trustProxyHops: number;
+  openai:
+    | {
+        apiKey: string;
+        baseURL: string | undefined;
+        model: string;
+        api: 'responses' | 'chat_completions';
+        timeoutMs: number;
+        maxRetries: number;
+      }
+    | undefined;
+  tracingExport: boolean;
+  kbDir: string | undefined;
+  store: string;
+  dataDir: string;
+  sessionSecret: string | undefined;
+  sessionTtlMs: number;
+  sessionMaxAgeMs: number;
+  memoryMaxSessions: number;
+  allowedOrigins: string[];
+  maxMessageLength: number;
+  historyMaxItems: number;
+  historyMaxTokens: number;
+  maxTurns: number;
+  turnTimeoutMs: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  logContent: boolean;
+  /** The JSON config file (company, hours, specialists, webhook), defaults filled in. */
+  file: ConfigFile;
+}
+
+/** A start-up configuration problem; the message names the variable and what is wrong. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * Validates the environment and the optional JSON config file. Throws a {@link ConfigError}
+ * listing every bad variable at once, so an operator fixes them in one go.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    production: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PARLEY_PUBLIC_URL?.replace(/\/$/, ''),
+    trustProxyHops: e.PARLEY_TRUST_PROXY,
+    openai: e.OPENAI_API_KEY
+      ? {
+          apiKey: e.OPENAI_API_KEY,
+          baseURL: e.OPENAI_BASE_URL,
+          model: e.OPENAI_MODEL,
+          api: e.OPENAI_API,
+          timeoutMs: e.OPENAI_TIMEOUT,
+          maxRetries: e.OPENAI_MAX_RETRIES,
+        }
+      : undefined,
+    tracingExport: e.PARLEY_OPENAI_TRACING,
+    kbDir: e.PARLEY_KB_DIR ? path.resolve(e.PARLEY_KB_DIR) : undefined,
+    store: e.PARLEY_STORE,
+    dataDir: path.resolve(e.PARLEY_DATA_DIR),
+    sessionSecret: e.PARLEY_SESSION_SECRET,
+    sessionTtlMs: e.PARLEY_SESSION_TTL,
+    sessionMaxAgeMs: e.PARLEY_SESSION_MAX_AGE,
+    memoryMaxSessions: e.PARLEY_MEMORY_MAX_SESSIONS,
+    allowedOrigins: e.PARLEY_ALLOWED_ORIGINS,
+    maxMessageLength: e.PARLEY_MAX_MESSAGE_LENGTH,
+    historyMaxItems: e.PARLEY_HISTORY_MAX_ITEMS,
+    historyMaxTokens: e.PARLEY_HISTORY_MAX_TOKENS,
+    maxTurns: e.PARLEY_MAX_TURNS,
+    turnTimeoutMs: e.PARLEY_TURN_TIMEOUT,
+    logLevel: e.LOG_LEVEL,
+    logContent: e.PARLEY_LOG_CONTENT,
+    file: loadConfigFile(e.PARLEY_CONFIG),
+  };
+}
+
+function loadConfigFile(file: string | undefined): ConfigFile {
+  if (!file) return ConfigFile.parse({});
+  const resolved = path.resolve(file);
+  if (!existsSync(resolved)) throw new ConfigError(`PARLEY_CONFIG: no file at ${resolved}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(resolved, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`PARLEY_CONFIG: ${resolved} is not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = ConfigFile.safeParse(json);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`PARLEY_CONFIG: ${resolved} is invalid:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,112 @@
+import type { ErrorBody, ErrorCode, ErrorIssue } from '@parley/shared';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type * as z from 'zod';
+
+/** The HTTP status each error code is answered with. */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  origin_not_allowed: 403,
+  session_invalid: 401,
+  rate_limited: 429,
+  turn_in_progress: 409,
+  idempotency_conflict: 422,
+  budget_exhausted: 429,
+  model_unavailable: 503,
+  not_found: 404,
+  internal: 500,
+};
+
+/** Base class of every error Parley raises on purpose. */
+export class ParleyError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * An error that becomes a response: a stable `code` for clients, a status derived from it, and a
+ * message safe to show (never a stack trace or internal detail).
+ */
+export class HttpError extends ParleyError {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly options: { issues?: ErrorIssue[]; cause?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.status = STATUS_BY_CODE[code];
+  }
+
+  toBody(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.options.issues ? { issues: this.options.issues } : {}),
+      },
+    };
+  }
+}
+
+/** Turns a zod failure into a 400 whose message names the first bad field. */
+export function invalidRequest(error: z.ZodError, code: ErrorCode = 'invalid_request'): HttpError {
+  const issues = error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+  const first = issues[0];
+  const message = first ? `${first.path || 'body'}: ${first.message}` : 'Invalid request';
+  return new HttpError(code, message, { issues });
+}
+
+/** Body-parser errors carry a `type`; map the ones a client can cause to their codes. */
+function fromBodyParser(error: unknown): HttpError | undefined {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  switch ((error as { type: unknown }).type) {
+    case 'entity.parse.failed':
+      return new HttpError('invalid_request', 'Request body is not valid JSON');
+    case 'entity.too.large':
+      return new HttpError('payload_too_large', 'Request body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError('unsupported_media_type', 'Unsupported body encoding or charset');
+    case 'request.aborted':
+      return new HttpError('invalid_request', 'Request was aborted');
+    default:
+      return undefined;
+  }
+}
+
+/** The JSON 404 for routes that do not exist. */
+export function notFound(): RequestHandler {
+  return function notFoundHandler(req, _res, next) {
+    next(new HttpError('not_found', `No route for ${req.method} ${req.path}`));
+  };
+}
+
+/**
+ * The one terminal error middleware: everything becomes an `ErrorBody`. Unknown errors are logged
+ * (message only: SDK errors carry whole run states) and answered with a generic 500.
+ */
+export function errorHandler(options: { logger: Logger }): ErrorRequestHandler {
+  return function parleyErrorHandler(error, req, res, _next) {
+    const known = error instanceof HttpError ? error : fromBodyParser(error);
+    const httpError = known ?? new HttpError('internal', 'Something went wrong on our side');
+    if (!known) {
+      const log = (req as { log?: Logger }).log ?? options.logger;
+      log.error({ err: { message: (error as Error)?.message, name: (error as Error)?.name } }, 'unhandled error');
+    }
+    if (res.headersSent) {
+      // A stream already started: the SSE helper reports failures in-band; just end it.
+      res.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(httpError.options.headers ?? {})) res.setHeader(name, value);
+    res.status(httpError.status).json(httpError.toBody());
+  };
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { setTracingDisabled } from '@openai/agents';
+import { createApp } from './app.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createKnowledgeBase, DEFAULT_KB_DIR } from './knowledge/knowledge-base.js';
+import { createLogger } from './logger.js';
+import { createModel } from './models.js';
+import { createStore } from './sessions/create-store.js';
+import { resolveSessionSecrets } from './sessions/session-secret.js';
+import { loadWidgetAsset, resolveWidgetPath } from './web/widget-asset.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  // Trace export to OpenAI is opt-in: conversations are the operator's data.
+  setTracingDisabled(!config.tracingExport);
+
+  const sessionSecrets = resolveSessionSecrets({
+    configured: config.sessionSecret,
+    production: config.production,
+    dataDir: config.dataDir,
+    warn: (message) => logger.warn(message),
+  });
+  const store = await createStore(config.store, {
+    clock: systemClock,
+    limits: {
+      sessionTtlMs: config.sessionTtlMs,
+      sessionMaxAgeMs: config.sessionMaxAgeMs,
+      idempotencyTtlMs: config.sessionTtlMs,
+    },
+    maxMemorySessions: config.memoryMaxSessions,
+  });
+  const knowledgeBase = await createKnowledgeBase({ dir: config.kbDir ?? DEFAULT_KB_DIR, watch: true, logger });
+  const { model, kind, name } = await createModel(config);
+  const widgetPath = resolveWidgetPath();
+  const widget = widgetPath ? loadWidgetAsset(widgetPath) : undefined;
+  if (!widget) logger.warn('widget.js is not built; run `npm run build` to serve it');
+
+  const { app, drain } = createApp({
+    config,
+    store,
+    model,
+    modelKind: kind,
+    knowledgeBase,
+    clock: systemClock,
+    logger,
+    sessionSecrets,
+    widget,
+    version: VERSION,
+  });
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  logger.info(
+    { port, host: config.host, model: name, modelKind: kind, store: store.kind, articles: knowledgeBase.size },
+    kind === 'offline'
+      ? `Parley is running at http://localhost:${port} with the offline model (set OPENAI_API_KEY for a real one)`
+      : `Parley is running at http://localhost:${port} with model ${name}`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    await drain(5_000);
+    await knowledgeBase.close();
+    await store.close();
+    server.closeAllConnections();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  // Registering our own handlers also keeps the Agents SDK from calling process.exit itself.
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`Parley cannot start.\n${error.message}`);
+  } else {
+    console.error('Parley failed to start:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});

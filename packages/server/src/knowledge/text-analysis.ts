@@ -1,0 +1,72 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Words too common to tell articles apart. Besides the usual English function words, this holds
+ * the filler of chat messages ("hi", "please", "thanks"), verbs that carry no topic ("keeps going",
+ * "make") and contractions with their apostrophe removed ("dont", "cant"), because visitors write
+ * questions, not keywords.
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  `a about above after again against all also am an and any are as at be because been before being
+  below between both but by can could did do does doing down during each either else ever every
+  few for from further get got had has have having he her here hers him his how i if in into is it
+  its itself just let me more most my myself no nor not now of off on once only or other our ours
+  out over own same shall she should so some such than that the their theirs them then there these
+  they this those through to too under until up upon us very was we were what when where which
+  while who whom why will with within would yet you your yours yourself
+  hi hello hey thanks thank please pls plz ok okay yes yeah hmm um anyone someone something
+  anything want wanted need needed trying try tried way possible really still already just
+  im ive id ill youre dont doesnt didnt cant couldnt wont wouldnt isnt arent wasnt werent havent
+  hasnt shouldnt whats thats theres
+  go goes going gone went keep keeps kept make makes made say says said saying tell told guys`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/**
+ * Splits text into lowercase word tokens. Apostrophes are dropped inside words ("don't" becomes
+ * "dont", "kid's" becomes "kids") and hyphenated compounds are also emitted joined ("wi-fi" gives
+ * "wi", "fi" and "wifi"), so "Wi-Fi", "wifi" and "e-mail"/"email" meet in the index.
+ */
+export function tokenize(text: string): string[] {
+  const normalized = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/(\p{L})['’](\p{L})/gu, '$1$2');
+  const tokens: string[] = [];
+  for (const chunk of normalized.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu) ?? []) {
+    const parts = chunk.split('-');
+    tokens.push(...parts);
+    if (parts.length > 1) tokens.push(parts.join(''));
+  }
+  return tokens;
+}
+
+/**
+ * Reduces one token to its index term: stop words and single letters disappear, everything else
+ * is stemmed so "invoices" and "invoice" (both "invoic") match.
+ */
+export function toTerm(token: string): string | null {
+  if (token.length < 2 && !/\d/.test(token)) return null;
+  if (STOP_WORDS.has(token)) return null;
+  return stemmer(token);
+}
+
+/** Tokenizes and stems text, dropping stop words: the terms the index stores for it. */
+export function analyze(text: string): string[] {
+  const terms: string[] = [];
+  for (const token of tokenize(text)) {
+    const term = toTerm(token);
+    if (term) terms.push(term);
+  }
+  return terms;
+}
+
+/**
+ * Stems every token but keeps stop words, for matching multi-word phrases such as "sign in" whose
+ * words would otherwise be dropped.
+ */
+export function stemAll(text: string): string[] {
+  return tokenize(text).map((token) => stemmer(token));
+}

@@ -1,0 +1,138 @@
+import { StreamEvent } from './stream-events.js';
+
+const LINE_BREAK = /[\r\n]/;
+
+/**
+ * Encodes one event as an SSE frame. The payload is JSON, so it never contains a raw line break;
+ * a line break in the id would split the frame, and a NUL makes parsers ignore it, so both are
+ * refused.
+ *
+ * @example
+ * encodeSseEvent({ event: 'delta', data: { text: 'Hi' } }, 3)
+ * // 'id: 3\nevent: delta\ndata: {"text":"Hi"}\n\n'
+ */
+export function encodeSseEvent(event: StreamEvent, id?: string | number): string {
+  if (LINE_BREAK.test(event.event)) throw new Error('SSE event names must not contain line breaks');
+  const idLine = id === undefined ? '' : `id: ${assertValidId(String(id))}\n`;
+  return `${idLine}event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;
+}
+
+/** Encodes an SSE comment, which clients ignore; used as a keep-alive ping. */
+export function encodeSseComment(text: string): string {
+  return `: ${assertSingleLine(text)}\n\n`;
+}
+
+function assertSingleLine(value: string): string {
+  if (LINE_BREAK.test(value)) throw new Error('SSE fields must not contain line breaks');
+  return value;
+}
+
+/** Parsers ignore an `id:` containing NUL, so sending one would silently lose the stream position. */
+function assertValidId(value: string): string {
+  if (value.includes('\0')) throw new Error('SSE ids must not contain NUL');
+  return assertSingleLine(value);
+}
+
+/** A parsed event together with the `id:` it was sent with, if any. */
+export interface ParsedSseEvent {
+  event: StreamEvent;
+  id: string | undefined;
+}
+
+export interface SseParser {
+  /** Feeds the next chunk (bytes straight from the network, or text). */
+  push(chunk: Uint8Array | string): ParsedSseEvent[];
+  /**
+   * Ends the stream. As the WHATWG rules say, a frame that was never closed by a blank line is
+   * incomplete and is dropped, so a stream cut mid-frame never yields a half event.
+   */
+  end(): ParsedSseEvent[];
+}
+
+/**
+ * An incremental parser for Parley's event stream, following the WHATWG event-stream rules:
+ * frames may be split anywhere across chunks (even inside a UTF-8 sequence or a CRLF), lines end in
+ * LF, CR or CRLF, `:` lines are comments, several `data:` lines join with LF. Frames whose event name
+ * is unknown or whose data does not match the contract are dropped, so a newer server never breaks an
+ * older widget.
+ */
+export function createSseParser(): SseParser {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let eventName = '';
+  let dataLines: string[] = [];
+  let lastId: string | undefined;
+  // Set when a chunk ended in CR: that line is already processed, and an LF opening the next chunk
+  // is the second half of the same CRLF, not a blank line.
+  let skipLeadingLf = false;
+
+  function dispatch(out: ParsedSseEvent[]): void {
+    if (dataLines.length > 0) {
+      const event = toStreamEvent(eventName || 'message', dataLines.join('\n'));
+      if (event) out.push({ event, id: lastId });
+    }
+    eventName = '';
+    dataLines = [];
+  }
+
+  function processLine(line: string, out: ParsedSseEvent[]): void {
+    if (line === '') {
+      dispatch(out);
+      return;
+    }
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'event') eventName = value;
+    else if (field === 'data') dataLines.push(value);
+    else if (field === 'id' && !value.includes('\0')) lastId = value;
+  }
+
+  function drain(final: boolean): ParsedSseEvent[] {
+    const out: ParsedSseEvent[] = [];
+    if (skipLeadingLf && buffer !== '') {
+      if (buffer.startsWith('\n')) buffer = buffer.slice(1);
+      skipLeadingLf = false;
+    }
+    for (;;) {
+      const match = /\r\n|\r|\n/.exec(buffer);
+      if (!match) break;
+      processLine(buffer.slice(0, match.index), out);
+      buffer = buffer.slice(match.index + match[0].length);
+      // The line ended in a CR that may be the first half of a CRLF still in flight; dispatching
+      // now rather than waiting for the next chunk keeps a CR-terminated frame from being delayed.
+      if (match[0] === '\r' && buffer === '') skipLeadingLf = true;
+    }
+    if (final) {
+      buffer = '';
+      skipLeadingLf = false;
+      eventName = '';
+      dataLines = [];
+    }
+    return out;
+  }
+
+  return {
+    push(chunk) {
+      buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      return drain(false);
+    },
+    end() {
+      buffer += decoder.decode();
+      return drain(true);
+    },
+  };
+}
+
+function toStreamEvent(name: string, data: string): StreamEvent | undefined {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const parsed = StreamEvent.safeParse({ event: name, data: payload });
+  return parsed.success ? parsed.data : undefined;
+}

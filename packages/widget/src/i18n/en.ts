@@ -1,0 +1,84 @@
+/**
+ * Every sentence the widget shows, in one language. Functions take the values they interpolate so
+ * that each language can order words (and pluralise) its own way.
+ */
+export interface Strings {
+  dir: 'ltr' | 'rtl';
+  title: string;
+  greeting: string;
+  placeholder: string;
+  open: string;
+  close: string;
+  newChat: string;
+  confirmNew: string;
+  confirm: string;
+  cancel: string;
+  message: string;
+  send: string;
+  stop: string;
+  stopped: string;
+  you: string;
+  typing: string;
+  suggestions: string;
+  sources: string;
+  rate: string;
+  up: string;
+  down: string;
+  retry: string;
+  offline: string;
+  /** Keyed by tool name; unknown tools fall back to the label the server sent. */
+  tools: Record<string, string>;
+  ticket: (id: string) => string;
+  handoff: (agent: string) => string;
+  unread: (count: number) => string;
+  left: (count: number) => string;
+  network: string;
+  wait: (seconds: number) => string;
+  budget: string;
+  unavailable: string;
+  busy: string;
+  invalid: string;
+  generic: string;
+}
+
+export const en: Strings = {
+  dir: 'ltr',
+  title: 'Support',
+  greeting: 'Hi! How can we help you today?',
+  placeholder: 'Type your message…',
+  open: 'Open chat',
+  close: 'Close chat',
+  newChat: 'New conversation',
+  confirmNew: 'Start a new conversation? The current messages will be cleared.',
+  confirm: 'Start over',
+  cancel: 'Cancel',
+  message: 'Message',
+  send: 'Send',
+  stop: 'Stop',
+  stopped: 'Stopped',
+  you: 'You',
+  typing: 'Typing…',
+  suggestions: 'Suggested questions',
+  sources: 'Sources',
+  rate: 'Was this helpful?',
+  up: 'Helpful',
+  down: 'Not helpful',
+  retry: 'Retry',
+  offline: "You're offline. We'll send your message when you're back online.",
+  tools: {
+    search_knowledge_base: 'Searching the help center…',
+    get_business_hours: 'Checking business hours…',
+    create_support_ticket: 'Creating a ticket…',
+  },
+  ticket: (id) => `Ticket ${id} created`,
+  handoff: (agent) => `Transferred to ${agent}`,
+  unread: (n) => (n === 1 ? '1 new message' : `${n} new messages`),
+  left: (n) => `${n} characters left`,
+  network: "Couldn't reach support. Check your connection and try again.",
+  wait: (s) => `Too many messages. Please wait ${s} ${s === 1 ? 'second' : 'seconds'} and try again.`,
+  budget: 'The assistant is taking a break. Please try again later.',
+  unavailable: 'The assistant is unavailable right now. Please try again shortly.',
+  busy: 'Still answering your previous message. Please try again in a moment.',
+  invalid: "That message couldn't be sent. Please shorten or rephrase it.",
+  generic: 'Something went wrong. Please try again.',
+};
