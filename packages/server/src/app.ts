@@ -57,7 +57,11 @@ export function createApp(deps: AppDeps): ParleyApp {
   const file = config.file;
 
   const webhook = file.ticketWebhook
-    ? createTicketWebhook({ config: file.ticketWebhook, logger, ...(deps.fetch ? { fetch: deps.fetch } : {}) })
+    ? createTicketWebhook({
+        config: file.ticketWebhook,
+        logger,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      })
     : undefined;
   const tickets = createTicketService({
     store,
@@ -124,6 +128,8 @@ export function createApp(deps: AppDeps): ParleyApp {
 
   return {
     app,
-    drain: (timeoutMs) => tickets.drain(timeoutMs),
+    drain: async (timeoutMs) => {
+      await tickets.drain(timeoutMs);
+    },
   };
 }

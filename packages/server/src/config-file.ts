@@ -27,7 +27,17 @@ const DEFAULT_SPECIALISTS: SpecialistConfig[] = [
       'changes. Search the knowledge base for the policy before answering and cite what you used. ' +
       'You cannot see or change payment data; when the visitor needs an account-specific change, ' +
       'open a support ticket with priority "high" for disputed charges.',
-    keywords: ['bill', 'billing', 'charge', 'charged', 'refund', 'invoice', 'payment', 'vat', 'receipt'],
+    keywords: [
+      'bill',
+      'billing',
+      'charge',
+      'charged',
+      'refund',
+      'invoice',
+      'payment',
+      'vat',
+      'receipt',
+    ],
   },
 ];
 

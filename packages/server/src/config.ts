@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
-import { parseDurationMs } from './duration.js';
 import { ConfigFile } from './config-file.js';
+import { parseDurationMs } from './duration.js';
 
 /**
  * Parley's configuration. This module is the only reader of `process.env`: everything else gets a
@@ -15,7 +15,10 @@ const duration = (fallback: string) =>
     .transform((value, ctx) => {
       const ms = parseDurationMs(value);
       if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90, 30s, 15m, 24h or 7d' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a duration such as 90, 30s, 15m, 24h or 7d',
+        });
         return z.NEVER;
       }
       return ms;
@@ -34,13 +37,19 @@ const originList = z
   .default('')
   .transform((value, ctx) => {
     const origins: string[] = [];
-    for (const raw of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const raw of value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       try {
         const url = new URL(raw);
         if (url.origin === 'null' || url.origin !== raw.replace(/\/$/, '')) throw new Error();
         origins.push(url.origin);
       } catch {
-        ctx.addIssue({ code: 'custom', message: `"${raw}" is not an origin like https://www.example.com` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${raw}" is not an origin like https://www.example.com`,
+        });
       }
     }
     return origins;
@@ -50,7 +59,11 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer(8787, 0, 65535),
   HOST: z.string().min(1).default('0.0.0.0'),
-  OPENAI_API_KEY: z.string().trim().optional().transform((v) => v || undefined),
+  OPENAI_API_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
   OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-5.4-mini'),
   OPENAI_API: z.enum(['responses', 'chat_completions']).default('responses'),
@@ -72,6 +85,17 @@ const EnvSchema = z.object({
   PARLEY_HISTORY_MAX_TOKENS: integer(12_000, 500, 1_000_000),
   PARLEY_MAX_TURNS: integer(8, 1, 50),
   PARLEY_TURN_TIMEOUT: duration('120s'),
+  PARLEY_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  PARLEY_RATE_IP_MESSAGES: integer(30, 1, 100_000),
+  PARLEY_RATE_SESSION_MESSAGES: integer(12, 1, 100_000),
+  PARLEY_RATE_IP_SESSIONS: integer(20, 1, 100_000),
+  PARLEY_MAX_STREAMS_PER_IP: integer(4, 1, 10_000),
+  PARLEY_BUDGET_TURNS_PER_DAY: integer(200, 1, 1_000_000),
+  PARLEY_BUDGET_TOKENS_PER_DAY: integer(300_000, 1000, 1_000_000_000),
+  PARLEY_MAX_STREAM_DURATION: duration('150s'),
+  PARLEY_SHUTDOWN_GRACE: duration('20s'),
+  PARLEY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PARLEY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PARLEY_OPENAI_TRACING: flag,
   PARLEY_LOG_CONTENT: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -97,6 +121,26 @@ export interface Config {
       }
     | undefined;
   tracingExport: boolean;
+  /** Abuse limits; `enabled: false` when the operator set PARLEY_RATE_LIMITS=off. */
+  limits: {
+    enabled: boolean;
+    /** Messages per minute from one IP (IPv6 grouped by /56). */
+    ipMessagesPerMinute: number;
+    /** Messages per minute in one session. */
+    sessionMessagesPerMinute: number;
+    /** New sessions per hour from one IP. */
+    ipSessionsPerHour: number;
+    /** Concurrently open streams from one IP. */
+    maxStreamsPerIp: number;
+    /** Per session and UTC day: visitor turns, and model tokens. */
+    turnsPerDay: number;
+    tokensPerDay: number;
+    /** A stream is ended (retryable error) after this long. */
+    maxStreamDurationMs: number;
+  };
+  shutdownGraceMs: number;
+  metricsToken: string | undefined;
+  adminToken: string | undefined;
   kbDir: string | undefined;
   store: string;
   dataDir: string;
@@ -155,6 +199,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         }
       : undefined,
     tracingExport: e.PARLEY_OPENAI_TRACING,
+    limits: {
+      enabled: e.PARLEY_RATE_LIMITS === 'on',
+      ipMessagesPerMinute: e.PARLEY_RATE_IP_MESSAGES,
+      sessionMessagesPerMinute: e.PARLEY_RATE_SESSION_MESSAGES,
+      ipSessionsPerHour: e.PARLEY_RATE_IP_SESSIONS,
+      maxStreamsPerIp: e.PARLEY_MAX_STREAMS_PER_IP,
+      turnsPerDay: e.PARLEY_BUDGET_TURNS_PER_DAY,
+      tokensPerDay: e.PARLEY_BUDGET_TOKENS_PER_DAY,
+      maxStreamDurationMs: e.PARLEY_MAX_STREAM_DURATION,
+    },
+    shutdownGraceMs: e.PARLEY_SHUTDOWN_GRACE,
+    metricsToken: e.PARLEY_METRICS_TOKEN,
+    adminToken: e.PARLEY_ADMIN_TOKEN,
     kbDir: e.PARLEY_KB_DIR ? path.resolve(e.PARLEY_KB_DIR) : undefined,
     store: e.PARLEY_STORE,
     dataDir: path.resolve(e.PARLEY_DATA_DIR),
@@ -182,11 +239,15 @@ function loadConfigFile(file: string | undefined): ConfigFile {
   try {
     json = JSON.parse(readFileSync(resolved, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`PARLEY_CONFIG: ${resolved} is not valid JSON (${(error as Error).message})`);
+    throw new ConfigError(
+      `PARLEY_CONFIG: ${resolved} is not valid JSON (${(error as Error).message})`,
+    );
   }
   const parsed = ConfigFile.safeParse(json);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const lines = parsed.error.issues.map(
+      (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
     throw new ConfigError(`PARLEY_CONFIG: ${resolved} is invalid:\n${lines.join('\n')}`);
   }
   return parsed.data;

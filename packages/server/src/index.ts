@@ -11,8 +11,11 @@ import { createStore } from './sessions/create-store.js';
 import { resolveSessionSecrets } from './sessions/session-secret.js';
 import { loadWidgetAsset, resolveWidgetPath } from './web/widget-asset.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -35,7 +38,11 @@ async function main(): Promise<void> {
     },
     maxMemorySessions: config.memoryMaxSessions,
   });
-  const knowledgeBase = await createKnowledgeBase({ dir: config.kbDir ?? DEFAULT_KB_DIR, watch: true, logger });
+  const knowledgeBase = await createKnowledgeBase({
+    dir: config.kbDir ?? DEFAULT_KB_DIR,
+    watch: true,
+    logger,
+  });
   const { model, kind, name } = await createModel(config);
   const widgetPath = resolveWidgetPath();
   const widget = widgetPath ? loadWidgetAsset(widgetPath) : undefined;
@@ -60,7 +67,14 @@ async function main(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
   logger.info(
-    { port, host: config.host, model: name, modelKind: kind, store: store.kind, articles: knowledgeBase.size },
+    {
+      port,
+      host: config.host,
+      model: name,
+      modelKind: kind,
+      store: store.kind,
+      articles: knowledgeBase.size,
+    },
     kind === 'offline'
       ? `Parley is running at http://localhost:${port} with the offline model (set OPENAI_API_KEY for a real one)`
       : `Parley is running at http://localhost:${port} with model ${name}`,

@@ -6,7 +6,13 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'parley' },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.apiKey', '*.token'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+        '*.apiKey',
+        '*.token',
+      ],
       censor: '[redacted]',
     },
   });

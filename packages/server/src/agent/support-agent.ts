@@ -30,7 +30,11 @@ export function createSupportAgents(options: SupportAgentOptions): SupportAgents
       new Agent<TurnContext>({
         name: s.name,
         handoffDescription: s.handoffDescription,
-        instructions: specialistInstructions(options.companyName, s.instructions, options.extraInstructions),
+        instructions: specialistInstructions(
+          options.companyName,
+          s.instructions,
+          options.extraInstructions,
+        ),
         tools: specialistTools,
         model: options.model,
       }),

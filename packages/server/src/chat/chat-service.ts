@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { HistoryMessage, StreamEvent } from '@parley/shared';
 import type { Clock } from '../clock.js';
 import { HttpError } from '../http/errors.js';
-import type { ParleyStore, StoredReply } from '../sessions/store.js';
+import type { StoredReply } from '../sessions/store.js';
 import { type AgentTurnDeps, type AgentTurnResult, runAgentTurn } from './run-turn.js';
 
 export interface ChatServiceDeps extends AgentTurnDeps {
@@ -53,7 +53,10 @@ export function createChatService(deps: ChatServiceDeps) {
       }
       if (begun.state === 'running') throw turnInProgress();
       if (begun.state === 'conflict') {
-        throw new HttpError('idempotency_conflict', 'This Idempotency-Key was already used for a different message');
+        throw new HttpError(
+          'idempotency_conflict',
+          'This Idempotency-Key was already used for a different message',
+        );
       }
     }
     const lock = await store.tryLockTurn(sessionId, lockTtlMs);
@@ -98,7 +101,10 @@ export function createChatService(deps: ChatServiceDeps) {
 export type ChatService = ReturnType<typeof createChatService>;
 
 function turnInProgress(): HttpError {
-  return new HttpError('turn_in_progress', 'A reply to your previous message is still being written');
+  return new HttpError(
+    'turn_in_progress',
+    'A reply to your previous message is still being written',
+  );
 }
 
 function newMessageId(): string {

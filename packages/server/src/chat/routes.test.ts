@@ -1,7 +1,20 @@
-import { assistantMessage, functionCall, modelError, modelResponder, ScriptedModel } from '@openai/agents/testing';
+import {
+  assistantMessage,
+  functionCall,
+  modelError,
+  modelResponder,
+  ScriptedModel,
+} from '@openai/agents/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../http/session-identity.js';
-import { deltasOf, doneOf, getHistory, sendChat, streamChat, tokenOf } from '../test-support/chat-client.js';
+import {
+  deltasOf,
+  doneOf,
+  getHistory,
+  sendChat,
+  streamChat,
+  tokenOf,
+} from '../test-support/chat-client.js';
 import { startTestApp, type TestApp } from '../test-support/test-app.js';
 
 let app: TestApp | undefined;
@@ -22,7 +35,9 @@ const searchThenAnswer = (answer: string) => [
 
 describe('POST /api/chat with Accept: text/event-stream', () => {
   it('streams session, tool, delta and done events, each with an id', async () => {
-    const { baseUrl } = await start(new ScriptedModel(searchThenAnswer('Use **Forgot password** on the sign-in page.')));
+    const { baseUrl } = await start(
+      new ScriptedModel(searchThenAnswer('Use **Forgot password** on the sign-in page.')),
+    );
     const chat = await streamChat(baseUrl, 'How do I reset my password?');
 
     expect(chat.status).toBe(200);
@@ -36,7 +51,9 @@ describe('POST /api/chat with Accept: text/event-stream', () => {
     expect(chat.ids.every((id) => id !== undefined)).toBe(true);
     expect(new Set(chat.ids).size).toBe(chat.ids.length);
 
-    const tools = chat.events.filter((e) => e.event === 'tool').map((e) => e.event === 'tool' && e.data);
+    const tools = chat.events
+      .filter((e) => e.event === 'tool')
+      .map((e) => e.event === 'tool' && e.data);
     expect(tools).toEqual([
       { name: 'search_knowledge_base', status: 'started', label: 'Searching the help center…' },
       { name: 'search_knowledge_base', status: 'done', label: 'Searched the help center' },
@@ -68,7 +85,11 @@ describe('POST /api/chat with Accept: text/event-stream', () => {
   });
 
   it('continues the conversation with the bearer token or the cookie', async () => {
-    const model = new ScriptedModel([[assistantMessage('First.')], [assistantMessage('Second.')], [assistantMessage('Third.')]]);
+    const model = new ScriptedModel([
+      [assistantMessage('First.')],
+      [assistantMessage('Second.')],
+      [assistantMessage('Third.')],
+    ]);
     const { baseUrl } = await start(model);
     const first = await streamChat(baseUrl, 'one');
     const token = tokenOf(first)!;
@@ -136,14 +157,18 @@ describe('POST /api/chat with Accept: text/event-stream', () => {
     let aborted: Promise<void> | undefined;
     const model = new ScriptedModel([
       modelResponder(async (call) => {
-        aborted = new Promise((resolve) => call.request.signal?.addEventListener('abort', () => resolve()));
+        aborted = new Promise((resolve) =>
+          call.request.signal?.addEventListener('abort', () => resolve()),
+        );
         await aborted;
         return [assistantMessage('too late')];
       }),
     ]);
     const { baseUrl } = await start(model);
     const controller = new AbortController();
-    const pending = streamChat(baseUrl, 'slow one', { signal: controller.signal }).catch((e: Error) => e);
+    const pending = streamChat(baseUrl, 'slow one', { signal: controller.signal }).catch(
+      (e: Error) => e,
+    );
     await waitFor(() => aborted !== undefined);
     controller.abort();
     expect(await pending).toBeInstanceOf(Error);
@@ -153,14 +178,20 @@ describe('POST /api/chat with Accept: text/event-stream', () => {
 
 describe('POST /api/chat as JSON', () => {
   it('returns a ChatReply with the session token', async () => {
-    const { baseUrl } = await start(new ScriptedModel(searchThenAnswer('Reset it from the sign-in page.')));
-    const { status, body } = await sendChat(baseUrl, { message: '  How do I reset my password?  ' });
+    const { baseUrl } = await start(
+      new ScriptedModel(searchThenAnswer('Reset it from the sign-in page.')),
+    );
+    const { status, body } = await sendChat(baseUrl, {
+      message: '  How do I reset my password?  ',
+    });
     expect(status).toBe(200);
     expect(body).toEqual({
       messageId: expect.stringMatching(/^msg_/),
       reply: 'Reset it from the sign-in page.',
       toolsUsed: ['search_knowledge_base'],
-      citations: expect.arrayContaining([expect.objectContaining({ url: expect.stringMatching(/password/) })]),
+      citations: expect.arrayContaining([
+        expect.objectContaining({ url: expect.stringMatching(/password/) }),
+      ]),
       sessionToken: expect.any(String),
     });
     const history = await getHistory(baseUrl, { token: body.sessionToken });
@@ -191,7 +222,9 @@ describe('POST /api/chat as JSON', () => {
       body: 'hello',
     });
     expect(response.status).toBe(415);
-    expect(await response.json()).toEqual({ error: { code: 'unsupported_media_type', message: expect.any(String) } });
+    expect(await response.json()).toEqual({
+      error: { code: 'unsupported_media_type', message: expect.any(String) },
+    });
   });
 });
 
@@ -199,14 +232,17 @@ describe('sessions over HTTP', () => {
   it.each([
     ['a forged token', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.forged'],
     ['garbage', 'not a token at all'],
-  ])('answers %s with 401 session_invalid, creates nothing and never calls the model', async (_n, token) => {
-    const model = new ScriptedModel([]);
-    const { baseUrl } = await start(model);
-    const chat = await streamChat(baseUrl, 'hi', { token });
-    expect(chat.status).toBe(401);
-    expect(chat.error?.error.code).toBe('session_invalid');
-    expect(model.calls).toHaveLength(0);
-  });
+  ])(
+    'answers %s with 401 session_invalid, creates nothing and never calls the model',
+    async (_n, token) => {
+      const model = new ScriptedModel([]);
+      const { baseUrl } = await start(model);
+      const chat = await streamChat(baseUrl, 'hi', { token });
+      expect(chat.status).toBe(401);
+      expect(chat.error?.error.code).toBe('session_invalid');
+      expect(model.calls).toHaveLength(0);
+    },
+  );
 
   it('reads an empty history without creating a session', async () => {
     const { baseUrl } = await start(new ScriptedModel([]));
@@ -237,7 +273,11 @@ describe('idempotency and one turn at a time', () => {
     const retry = await streamChat(baseUrl, 'hello', { token, idempotencyKey: 'key-1' });
     expect(doneOf(retry)).toEqual(doneOf(first));
     expect(model.calls).toHaveLength(1);
-    const conflict = await sendChat(baseUrl, { message: 'something else' }, { token, idempotencyKey: 'key-1' });
+    const conflict = await sendChat(
+      baseUrl,
+      { message: 'something else' },
+      { token, idempotencyKey: 'key-1' },
+    );
     expect(conflict.status).toBe(422);
     expect(conflict.body.error.code).toBe('idempotency_conflict');
   });
@@ -281,7 +321,9 @@ describe('feedback', () => {
     expect((await post({ messageId: 'msg_unknown', rating: 'down' })).status).toBe(404);
     expect((await post({ messageId: doneOf(chat)!.messageId, rating: 'meh' })).status).toBe(400);
     const page = await store.listFeedback({ limit: 10 });
-    expect(page.items).toEqual([expect.objectContaining({ messageId: doneOf(chat)!.messageId, rating: 'up' })]);
+    expect(page.items).toEqual([
+      expect.objectContaining({ messageId: doneOf(chat)!.messageId, rating: 'up' }),
+    ]);
   });
 });
 
@@ -290,13 +332,20 @@ describe('the rest of the surface', () => {
     const { baseUrl } = await start(new ScriptedModel([]));
     const response = await fetch(`${baseUrl}/api/nope`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'No route for GET /api/nope' } });
+    expect(await response.json()).toEqual({
+      error: { code: 'not_found', message: 'No route for GET /api/nope' },
+    });
   });
 
   it('reports liveness, model mode and store kind', async () => {
     const { baseUrl } = await start(new ScriptedModel([]));
     const body = await (await fetch(`${baseUrl}/healthz`)).json();
-    expect(body).toEqual({ status: 'ok', model: 'custom', store: 'memory', version: expect.any(String) });
+    expect(body).toEqual({
+      status: 'ok',
+      model: 'custom',
+      store: 'memory',
+      version: expect.any(String),
+    });
   });
 });
 

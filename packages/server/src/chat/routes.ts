@@ -9,12 +9,12 @@ import {
   type StreamEvent,
 } from '@parley/shared';
 import { Router } from 'express';
+import type { Clock } from '../clock.js';
 import { HttpError } from '../http/errors.js';
 import type { SessionIdentity } from '../http/session-identity.js';
 import { startSse } from '../http/sse.js';
 import { parseInput } from '../http/validate.js';
 import type { ParleyStore } from '../sessions/store.js';
-import type { Clock } from '../clock.js';
 import type { ChatService, TurnOutcome } from './chat-service.js';
 import { TurnAbortedError, TurnFailedError } from './turn-errors.js';
 
@@ -39,7 +39,12 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
     const idempotencyKey = rawKey === undefined ? undefined : parseInput(ClientId, rawKey);
     const session = await deps.identity.findOrCreate(req, res);
     const controller = new AbortController();
-    const base = { sessionId: session.id, message: body.message, idempotencyKey, signal: controller.signal };
+    const base = {
+      sessionId: session.id,
+      message: body.message,
+      idempotencyKey,
+      signal: controller.signal,
+    };
 
     if (!wantsEventStream(req.get('accept'))) {
       res.on('close', () => {
@@ -67,11 +72,15 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
       );
       if (outcome.replayed) emit({ event: 'delta', data: { text: outcome.reply.reply } });
       const { messageId, reply: text, toolsUsed, citations, ticketId } = outcome.reply;
-      emit({ event: 'done', data: { messageId, text, toolsUsed, citations, ...(ticketId ? { ticketId } : {}) } });
+      emit({
+        event: 'done',
+        data: { messageId, text, toolsUsed, citations, ...(ticketId ? { ticketId } : {}) },
+      });
     } catch (error) {
       // Before the stream started, errors are ordinary JSON responses with a status.
       if (!sse) throw error;
-      if (!(error instanceof TurnAbortedError)) emit({ event: 'error', data: toErrorEventData(error) });
+      if (!(error instanceof TurnAbortedError))
+        emit({ event: 'error', data: toErrorEventData(error) });
     } finally {
       sse?.close();
     }
@@ -79,7 +88,9 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
 
   router.get('/api/chat/history', async (req, res) => {
     const session = await deps.identity.find(req, res);
-    const body: HistoryResponse = { messages: session ? await deps.store.getTranscript(session.id) : [] };
+    const body: HistoryResponse = {
+      messages: session ? await deps.store.getTranscript(session.id) : [],
+    };
     res.setHeader('Cache-Control', 'no-store');
     res.json(body);
   });
@@ -107,7 +118,10 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
 }
 
 function wantsEventStream(accept: string | undefined): boolean {
-  return accept?.split(',').some((type) => type.trim().split(';')[0]?.trim() === 'text/event-stream') ?? false;
+  return (
+    accept?.split(',').some((type) => type.trim().split(';')[0]?.trim() === 'text/event-stream') ??
+    false
+  );
 }
 
 async function observe(deps: ChatRoutesDeps, turn: Promise<TurnOutcome>): Promise<TurnOutcome> {
@@ -127,8 +141,13 @@ async function observe(deps: ChatRoutesDeps, turn: Promise<TurnOutcome>): Promis
 function toErrorEventData(error: unknown): Extract<StreamEvent, { event: 'error' }>['data'] {
   if (error instanceof HttpError) {
     const cause = error.cause;
-    const retryable = cause instanceof TurnFailedError ? cause.retryable : RETRYABLE_ERROR_CODES.has(error.code);
+    const retryable =
+      cause instanceof TurnFailedError ? cause.retryable : RETRYABLE_ERROR_CODES.has(error.code);
     return { code: error.code, message: error.message, retryable };
   }
-  return { code: 'internal', message: 'Something went wrong while answering. Please try again.', retryable: true };
+  return {
+    code: 'internal',
+    message: 'Something went wrong while answering. Please try again.',
+    retryable: true,
+  };
 }

@@ -48,7 +48,10 @@ export interface AgentTurnResult {
  * abort) the items this run added are rolled back and only the visitor's message is kept, so no
  * half answer or orphan tool call is fed to the model next turn.
  */
-export async function runAgentTurn(deps: AgentTurnDeps, input: AgentTurnInput): Promise<AgentTurnResult> {
+export async function runAgentTurn(
+  deps: AgentTurnDeps,
+  input: AgentTurnInput,
+): Promise<AgentTurnResult> {
   const { store, sessionId } = { store: deps.store, sessionId: input.sessionId };
   const itemsBefore = await store.countItems(sessionId);
   const context = createTurnContext(sessionId);
@@ -69,7 +72,8 @@ export async function runAgentTurn(deps: AgentTurnDeps, input: AgentTurnInput): 
       errorHandlers: {
         // A model that keeps calling tools gets a graceful stop instead of an exception.
         maxTurns: () => ({
-          finalOutput: "I'm having trouble finishing that. Would you like me to open a support ticket?",
+          finalOutput:
+            "I'm having trouble finishing that. Would you like me to open a support ticket?",
           includeInHistory: true,
         }),
       },
@@ -78,10 +82,15 @@ export async function runAgentTurn(deps: AgentTurnDeps, input: AgentTurnInput): 
       const mapped = mapRunEvent(event, context, deps.agents.displayNames);
       if (!mapped) continue;
       if (mapped.event === 'delta') text += mapped.data.text;
-      if (mapped.event === 'tool' && mapped.data.status === 'started' && !toolsUsed.includes(mapped.data.name)) {
+      if (
+        mapped.event === 'tool' &&
+        mapped.data.status === 'started' &&
+        !toolsUsed.includes(mapped.data.name)
+      ) {
         toolsUsed.push(mapped.data.name);
       }
-      if (mapped.event === 'handoff') agent = event.type === 'run_item_stream_event' ? agentName(event) : agent;
+      if (mapped.event === 'handoff')
+        agent = event.type === 'run_item_stream_event' ? agentName(event) : agent;
       input.emit(mapped);
     }
     await result.completed;
@@ -91,7 +100,8 @@ export async function runAgentTurn(deps: AgentTurnDeps, input: AgentTurnInput): 
     if (!text.trim()) {
       const finalOutput = typeof result.finalOutput === 'string' ? result.finalOutput : '';
       text = finalOutput.trim() ? finalOutput : EMPTY_ANSWER_FALLBACK;
-      if (text === EMPTY_ANSWER_FALLBACK) await replaceTurnItems(store, sessionId, itemsBefore, input.message, text);
+      if (text === EMPTY_ANSWER_FALLBACK)
+        await replaceTurnItems(store, sessionId, itemsBefore, input.message, text);
       input.emit({ event: 'delta', data: { text } });
     }
     const usage = result.state.usage;
@@ -110,9 +120,14 @@ export async function runAgentTurn(deps: AgentTurnDeps, input: AgentTurnInput): 
     };
   } catch (error) {
     const reason = input.signal.aborted ? 'client' : timeout.aborted ? 'timeout' : undefined;
-    await replaceTurnItems(store, sessionId, itemsBefore, input.message).catch((rollbackError: Error) => {
-      deps.logger.error({ err: { message: rollbackError.message } }, 'could not roll back a failed turn');
-    });
+    await replaceTurnItems(store, sessionId, itemsBefore, input.message).catch(
+      (rollbackError: Error) => {
+        deps.logger.error(
+          { err: { message: rollbackError.message } },
+          'could not roll back a failed turn',
+        );
+      },
+    );
     throw classifyTurnError(error, reason);
   }
 }
@@ -161,7 +176,11 @@ function mapRunEvent(
   }
   if (event.type !== 'run_item_stream_event') return undefined;
   const { item } = event;
-  if (event.name === 'tool_called' && item.type === 'tool_call_item' && item.rawItem.type === 'function_call') {
+  if (
+    event.name === 'tool_called' &&
+    item.type === 'tool_call_item' &&
+    item.rawItem.type === 'function_call'
+  ) {
     const name = item.rawItem.name;
     return { event: 'tool', data: { name, status: 'started', label: toolLabel(name, 'started') } };
   }
@@ -180,4 +199,3 @@ function mapRunEvent(
 function agentName(event: Extract<RunStreamEvent, { type: 'run_item_stream_event' }>): string {
   return event.item.type === 'handoff_output_item' ? event.item.targetAgent.name : 'support';
 }
-

@@ -21,5 +21,9 @@ export function toolLabel(name: string, status: 'started' | 'done' | 'failed'): 
   const labels = LABELS[name];
   if (labels) return labels[status];
   const readable = name.replace(/_/g, ' ');
-  return status === 'started' ? `Running ${readable}…` : status === 'done' ? `Finished ${readable}` : `${readable} failed`;
+  return status === 'started'
+    ? `Running ${readable}…`
+    : status === 'done'
+      ? `Finished ${readable}`
+      : `${readable} failed`;
 }

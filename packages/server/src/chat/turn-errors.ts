@@ -1,5 +1,5 @@
-import { RETRYABLE_ERROR_CODES, type ErrorCode } from '@parley/shared';
 import { InputGuardrailTripwireTriggered, MaxTurnsExceededError } from '@openai/agents';
+import { type ErrorCode, RETRYABLE_ERROR_CODES } from '@parley/shared';
 import { APIError } from 'openai';
 import { ParleyError } from '../http/errors.js';
 
@@ -23,21 +23,36 @@ export class TurnAbortedError extends ParleyError {}
  * Classifies whatever a run threw into what the visitor sees. Messages are written for visitors:
  * no provider names, status codes or stack traces.
  */
-export function classifyTurnError(error: unknown, reason: 'client' | 'timeout' | undefined): ParleyError {
+export function classifyTurnError(
+  error: unknown,
+  reason: 'client' | 'timeout' | undefined,
+): ParleyError {
   if (error instanceof TurnFailedError || error instanceof TurnAbortedError) return error;
-  if (reason === 'client') return new TurnAbortedError('The visitor stopped the turn', { cause: error });
+  if (reason === 'client')
+    return new TurnAbortedError('The visitor stopped the turn', { cause: error });
   if (reason === 'timeout') {
-    return new TurnFailedError('model_unavailable', 'The assistant took too long to answer. Please try again.', {
-      cause: error,
-    });
+    return new TurnFailedError(
+      'model_unavailable',
+      'The assistant took too long to answer. Please try again.',
+      {
+        cause: error,
+      },
+    );
   }
   if (error instanceof InputGuardrailTripwireTriggered) {
-    return new TurnFailedError('invalid_request', "Sorry, I can't help with that message.", { cause: error, retryable: false });
+    return new TurnFailedError('invalid_request', "Sorry, I can't help with that message.", {
+      cause: error,
+      retryable: false,
+    });
   }
   if (error instanceof MaxTurnsExceededError) {
-    return new TurnFailedError('internal', 'I got stuck working on that. Please rephrase, or ask me to open a ticket.', {
-      cause: error,
-    });
+    return new TurnFailedError(
+      'internal',
+      'I got stuck working on that. Please rephrase, or ask me to open a ticket.',
+      {
+        cause: error,
+      },
+    );
   }
   if (error instanceof APIError || isNetworkError(error)) {
     return new TurnFailedError(
@@ -46,10 +61,16 @@ export function classifyTurnError(error: unknown, reason: 'client' | 'timeout' |
       { cause: error },
     );
   }
-  return new TurnFailedError('internal', 'Something went wrong while answering. Please try again.', { cause: error });
+  return new TurnFailedError(
+    'internal',
+    'Something went wrong while answering. Please try again.',
+    { cause: error },
+  );
 }
 
 function isNetworkError(error: unknown): boolean {
   const name = (error as { name?: unknown })?.name;
-  return name === 'APIConnectionError' || name === 'APIConnectionTimeoutError' || name === 'FetchError';
+  return (
+    name === 'APIConnectionError' || name === 'APIConnectionTimeoutError' || name === 'FetchError'
+  );
 }

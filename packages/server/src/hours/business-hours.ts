@@ -90,7 +90,8 @@ function upcomingHolidayLines(config: BusinessHoursConfig, now: number): string[
     .sort((a, b) => a.date.localeCompare(b.date))
     .map((h) => {
       const date = formatDate(DateTime.fromISO(h.date, { zone: config.timezone }), today);
-      const hours = h.hours && h.hours.length > 0 ? `special hours ${formatRanges(h.hours)}` : 'closed';
+      const hours =
+        h.hours && h.hours.length > 0 ? `special hours ${formatRanges(h.hours)}` : 'closed';
       return `- ${date}: ${h.name} (${hours})`;
     });
 }

@@ -22,7 +22,12 @@ describe('BusinessHoursConfig', () => {
   it('allows 24:00 as an end and sorts ranges by start', () => {
     const parsed = BusinessHoursConfig.parse({
       timezone: 'UTC',
-      weekly: { fri: [['20:00', '24:00'], ['00:00', '06:00']] },
+      weekly: {
+        fri: [
+          ['20:00', '24:00'],
+          ['00:00', '06:00'],
+        ],
+      },
     });
     expect(parsed.weekly.fri).toEqual([
       ['00:00', '06:00'],
@@ -33,7 +38,12 @@ describe('BusinessHoursConfig', () => {
   it('accepts touching ranges and holiday special hours', () => {
     const parsed = BusinessHoursConfig.parse({
       ...valid,
-      weekly: { mon: [['09:00', '12:00'], ['12:00', '17:00']] },
+      weekly: {
+        mon: [
+          ['09:00', '12:00'],
+          ['12:00', '17:00'],
+        ],
+      },
       holidays: [{ date: '2026-12-24', name: 'Christmas Eve', hours: [['09:00', '12:00']] }],
     });
     expect(parsed.holidays[0]?.hours).toEqual([['09:00', '12:00']]);
@@ -48,7 +58,18 @@ describe('BusinessHoursConfig', () => {
     ['24:00 as a start', { ...valid, weekly: { mon: [['24:00', '24:00']] } }],
     ['a range ending before it starts', { ...valid, weekly: { mon: [['18:00', '09:00']] } }],
     ['an empty range', { ...valid, weekly: { mon: [['09:00', '09:00']] } }],
-    ['overlapping ranges', { ...valid, weekly: { mon: [['09:00', '13:00'], ['12:00', '17:00']] } }],
+    [
+      'overlapping ranges',
+      {
+        ...valid,
+        weekly: {
+          mon: [
+            ['09:00', '13:00'],
+            ['12:00', '17:00'],
+          ],
+        },
+      },
+    ],
     ['a misspelt weekday', { ...valid, weekly: { monday: [['09:00', '17:00']] } }],
     ['a range with three times', { ...valid, weekly: { mon: [['09:00', '12:00', '17:00']] } }],
     ['an impossible date', { ...valid, holidays: [{ date: '2026-02-30', name: 'Nope' }] }],

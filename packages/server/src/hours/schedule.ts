@@ -30,9 +30,7 @@ export type TimeRange = z.infer<typeof TimeRange>;
  */
 const DayHours = z
   .array(TimeRange)
-  .transform((ranges) =>
-    [...ranges].sort(([a], [b]) => minutesOfDay(a) - minutesOfDay(b)),
-  )
+  .transform((ranges) => [...ranges].sort(([a], [b]) => minutesOfDay(a) - minutesOfDay(b)))
   .superRefine((ranges, ctx) => {
     for (let i = 1; i < ranges.length; i++) {
       const previous = ranges[i - 1];
@@ -108,7 +106,13 @@ const NINE_TO_SIX: TimeRange[] = [['09:00', '18:00']];
 /** Used when no config file is given: Monday–Friday 09:00–18:00 New York time, US holidays. */
 export const DEFAULT_BUSINESS_HOURS: BusinessHoursConfig = {
   timezone: 'America/New_York',
-  weekly: { mon: NINE_TO_SIX, tue: NINE_TO_SIX, wed: NINE_TO_SIX, thu: NINE_TO_SIX, fri: NINE_TO_SIX },
+  weekly: {
+    mon: NINE_TO_SIX,
+    tue: NINE_TO_SIX,
+    wed: NINE_TO_SIX,
+    thu: NINE_TO_SIX,
+    fri: NINE_TO_SIX,
+  },
   holidays: [
     { date: '2026-01-01', name: "New Year's Day" },
     { date: '2026-05-25', name: 'Memorial Day' },

@@ -36,7 +36,11 @@ export class HttpError extends ParleyError {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly options: { issues?: ErrorIssue[]; cause?: unknown; headers?: Record<string, string> } = {},
+    readonly options: {
+      issues?: ErrorIssue[];
+      cause?: unknown;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.status = STATUS_BY_CODE[code];
@@ -99,14 +103,18 @@ export function errorHandler(options: { logger: Logger }): ErrorRequestHandler {
     const httpError = known ?? new HttpError('internal', 'Something went wrong on our side');
     if (!known) {
       const log = (req as { log?: Logger }).log ?? options.logger;
-      log.error({ err: { message: (error as Error)?.message, name: (error as Error)?.name } }, 'unhandled error');
+      log.error(
+        { err: { message: (error as Error)?.message, name: (error as Error)?.name } },
+        'unhandled error',
+      );
     }
     if (res.headersSent) {
       // A stream already started: the SSE helper reports failures in-band; just end it.
       res.end();
       return;
     }
-    for (const [name, value] of Object.entries(httpError.options.headers ?? {})) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(httpError.options.headers ?? {}))
+      res.setHeader(name, value);
     res.status(httpError.status).json(httpError.toBody());
   };
 }

@@ -15,12 +15,19 @@ export interface JsonBodyOptions {
 export function jsonBody(options: JsonBodyOptions): RequestHandler[] {
   const requireJson: RequestHandler = function requireJsonContentType(req, _res, next) {
     if (!METHODS_WITH_BODY.has(req.method)) return next();
-    const hasBody = req.headers['content-length'] !== '0' && (req.headers['content-length'] || req.headers['transfer-encoding']);
+    const hasBody =
+      req.headers['content-length'] !== '0' &&
+      (req.headers['content-length'] || req.headers['transfer-encoding']);
     if (!hasBody && !req.headers['content-type']) return next();
     if (!req.is('application/json')) {
-      return next(new HttpError('unsupported_media_type', 'Send the request body as application/json'));
+      return next(
+        new HttpError('unsupported_media_type', 'Send the request body as application/json'),
+      );
     }
     next();
   };
-  return [requireJson, express.json({ limit: options.limit, strict: true, type: 'application/json' })];
+  return [
+    requireJson,
+    express.json({ limit: options.limit, strict: true, type: 'application/json' }),
+  ];
 }

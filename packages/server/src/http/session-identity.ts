@@ -56,7 +56,13 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
   }
 
   function clearCookie(res: Response): void {
-    res.clearCookie(SESSION_COOKIE, { httpOnly: true, secure: true, sameSite: 'none', partitioned: true, path: '/' });
+    res.clearCookie(SESSION_COOKIE, {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'none',
+      partitioned: true,
+      path: '/',
+    });
   }
 
   /** The existing session, undefined when the caller presents none; 401 when it presents a bad one. */
@@ -67,7 +73,10 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
     const session = id === undefined ? undefined : await store.getSession(id);
     if (!id || !session) {
       if (presented.fromCookie) clearCookie(res);
-      throw new HttpError('session_invalid', 'Your session has expired or is not valid; start a new conversation');
+      throw new HttpError(
+        'session_invalid',
+        'Your session has expired or is not valid; start a new conversation',
+      );
     }
     // Sliding expiry: a cookie lives as long as the session's idle TTL from the last use.
     if (presented.fromCookie) setCookie(res, presented.token);

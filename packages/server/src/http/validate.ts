@@ -1,6 +1,6 @@
+import type * as z from 'zod';
 import type * as zm from 'zod/mini';
 import { invalidRequest } from './errors.js';
-import type * as z from 'zod';
 
 type AnySchema = zm.ZodMiniType | z.ZodType;
 

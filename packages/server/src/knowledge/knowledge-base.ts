@@ -67,12 +67,13 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
   async function reload(reason: string): Promise<void> {
     const loaded = await loadArticles(dir);
     const next = new Map(loaded.articles.map((article) => [article.id, article]));
-    for (const id of loaded.rejected) {
-      const lastGood = articles.get(id);
-      if (lastGood) next.set(id, lastGood);
-    }
+    const keptLastGood = loaded.rejected.filter((id) => articles.has(id));
+    for (const id of keptLastGood) next.set(id, articles.get(id)!);
     if (loaded.problems.length > 0) {
-      logger.warn({ dir, problems: loaded.problems }, 'knowledge base: skipped invalid articles');
+      logger.warn(
+        { dir, problems: loaded.problems, keptLastGood },
+        'knowledge base: invalid articles (new ones skipped, edited ones kept as they were)',
+      );
     }
     index = createSearchIndex([...next.values()]);
     articles = next;
@@ -86,7 +87,10 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
   // Reloads run one after another, so a slow reload can't overwrite a newer one.
   let reloading: Promise<void> = Promise.resolve();
 
+  let closed = false;
   const scheduleReload = () => {
+    // An event can still arrive while the watcher is closing.
+    if (closed) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       reloading = reloading
@@ -113,6 +117,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
       return index.size;
     },
     async close() {
+      closed = true;
       clearTimeout(timer);
       await watcher?.close();
       await reloading;

@@ -1,11 +1,9 @@
 import { matchSynonyms } from './synonyms.js';
 import { analyze } from './text-analysis.js';
 
-/** One way of saying a concept: index terms that should all appear, and how much it counts. */
+/** One way of saying a concept: index terms, and whether they are the visitor's own words. */
 export interface Alternative {
   terms: string[];
-  /** 1 for the visitor's own words, {@link SYNONYM_WEIGHT} for a synonym. */
-  weight: number;
   /** The visitor's own words: only these get typo (fuzzy) and prefix matching. */
   own: boolean;
 }
@@ -17,10 +15,13 @@ export interface Alternative {
  */
 export interface QueryConcept {
   alternatives: Alternative[];
+  /**
+   * The visitor's phrase lost words to stop-word removal ("make an account" leaves "account",
+   * "sign in" leaves "sign"). Its synonyms then say what was meant better than what is left of
+   * it, so they count as much as the visitor's own words.
+   */
+  synonymsCountFully: boolean;
 }
-
-/** Weight of a phrase that only a synonym brought in, relative to the visitor's own words. */
-export const SYNONYM_WEIGHT = 0.5;
 
 /**
  * Turns a visitor question into concepts: one per synonym group it mentions (the visitor's
@@ -28,34 +29,45 @@ export const SYNONYM_WEIGHT = 0.5;
  *
  * @example
  * analyzeQuery('money back for my camera')
- * // [{ alternatives: [{ terms: ['monei', 'back'], ... }, { terms: ['refund'], ... }, ...] },
- * //  { alternatives: [{ terms: ['camera'], weight: 1, own: true }] }]
+ * // [{ alternatives: [{ terms: ['monei', 'back'], own: true }, { terms: ['refund'], own: false },
+ * //    ...], synonymsCountFully: false },
+ * //  { alternatives: [{ terms: ['camera'], own: true }], synonymsCountFully: false }]
  */
 export function analyzeQuery(query: string): QueryConcept[] {
   const concepts: QueryConcept[] = [];
   const covered = new Set<string>();
   for (const match of matchSynonyms(query)) {
-    const alternatives: Alternative[] = match.alternatives.map((terms) => ({
-      terms,
-      weight: SYNONYM_WEIGHT,
-      own: false,
-    }));
-    if (match.terms.length > 0) alternatives.unshift({ terms: match.terms, weight: 1, own: true });
-    concepts.push({ alternatives });
+    const alternatives = match.alternatives.map((terms) => ({ terms, own: false }));
+    if (match.terms.length > 0) alternatives.unshift({ terms: match.terms, own: true });
+    concepts.push({ alternatives, synonymsCountFully: match.lossy });
     for (const term of match.terms) covered.add(term);
   }
   for (const term of new Set(analyze(query))) {
-    if (!covered.has(term)) concepts.push({ alternatives: [{ terms: [term], weight: 1, own: true }] });
+    if (covered.has(term)) continue;
+    concepts.push({ alternatives: [{ terms: [term], own: true }], synonymsCountFully: false });
   }
   return concepts;
 }
 
+/** Weight of an alternative: 1 for the visitor's words, `synonymWeight` for most synonyms. */
+export function alternativeWeight(
+  concept: QueryConcept,
+  alternative: Alternative,
+  synonymWeight: number,
+): number {
+  return alternative.own || concept.synonymsCountFully ? 1 : synonymWeight;
+}
+
 /** Every term of the concepts with its highest weight: what a snippet should contain. */
-export function weightedTerms(concepts: readonly QueryConcept[]): Map<string, number> {
+export function weightedTerms(
+  concepts: readonly QueryConcept[],
+  synonymWeight: number,
+): Map<string, number> {
   const terms = new Map<string, number>();
-  for (const { alternatives } of concepts) {
-    for (const { terms: altTerms, weight } of alternatives) {
-      for (const term of altTerms) terms.set(term, Math.max(weight, terms.get(term) ?? 0));
+  for (const concept of concepts) {
+    for (const alternative of concept.alternatives) {
+      const weight = alternativeWeight(concept, alternative, synonymWeight);
+      for (const term of alternative.terms) terms.set(term, Math.max(weight, terms.get(term) ?? 0));
     }
   }
   return terms;

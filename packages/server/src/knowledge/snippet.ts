@@ -46,11 +46,14 @@ function truncateAtWord(text: string, maxLength: number): string {
   return `${(lastSpace > maxLength / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}${ELLIPSIS}`;
 }
 
-/** Picks the run of whole sentences that fits `maxLength` and covers the most query terms. */
+/**
+ * Picks the run of whole sentences that fits `maxLength` and covers the most query terms; among
+ * equally good runs, one that starts on a matching sentence, so the answer comes first.
+ */
 function bestWindow(text: string, terms: WeightedTerms, maxLength: number): string {
   const sentences = splitSentences(text);
   const scores = sentences.map((sentence) => overlap(sentence, terms));
-  let best = { start: 0, end: 0, score: -1 };
+  let best = { start: 0, end: 0, score: -1, lead: -1 };
   for (let start = 0; start < sentences.length; start++) {
     let length = 0;
     let score = 0;
@@ -63,7 +66,10 @@ function bestWindow(text: string, terms: WeightedTerms, maxLength: number): stri
       score += scores[end] ?? 0;
       end++;
     }
-    if (end > start && score > best.score) best = { start, end, score };
+    const lead = scores[start] ?? 0;
+    if (end > start && (score > best.score || (score === best.score && lead > best.lead))) {
+      best = { start, end, score, lead };
+    }
   }
   if (best.end === 0) return truncateAtWord(sentences[0] ?? text, maxLength);
   const body = sentences.slice(best.start, best.end).join(' ');

@@ -1,5 +1,4 @@
-import { stemmer } from 'stemmer';
-import { analyze, tokenize } from './text-analysis.js';
+import { analyze, stem, tokenize } from './text-analysis.js';
 
 /**
  * Groups of phrases visitors and the help center use for the same thing. Articles are written in
@@ -12,18 +11,31 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['refund', 'money back', 'reimburse', 'chargeback'],
   ['invoice', 'receipt', 'bill', 'billing statement'],
   ['password', 'passcode', 'login', 'log in', 'sign in', 'signin', 'locked out'],
-  ['create account', 'sign up', 'signup', 'register', 'registration', 'new account', 'open account'],
+  [
+    'create account',
+    'sign up',
+    'signup',
+    'register',
+    'registration',
+    'new account',
+    'make account',
+  ],
   ['wifi', 'wireless', 'network', 'internet', 'router'],
+  ['offline', 'disconnected', 'not connecting', 'no connection', 'unreachable'],
+  ['camera', 'cam'],
   ['cancel', 'unsubscribe', 'stop subscription', 'end subscription', 'stop paying'],
+  ['downgrade', 'go down', 'cheaper plan', 'smaller plan'],
   ['subscription', 'plan', 'membership'],
   ['price', 'pricing', 'cost', 'how much', 'fee'],
   ['two factor', '2fa', 'two step', 'mfa', 'authenticator', 'verification code'],
   ['delete account', 'close account', 'remove account', 'erase account'],
   ['email', 'e mail'],
   ['payment method', 'credit card', 'debit card'],
-  ['declined', 'failed payment', 'payment failed', 'rejected', 'bounced'],
+  ['declined', 'failed payment', 'payment failed', 'rejected', 'bounced', 'didnt go through'],
   ['vat', 'tax', 'sales tax'],
   ['shipping', 'delivery', 'deliver', 'postage'],
+  ['parcel', 'package'],
+  ['next day', 'tomorrow', 'overnight'],
   ['international', 'abroad', 'overseas', 'another country'],
   ['track', 'where is order'],
   ['missing', 'lost', 'never arrived', 'not arrived', 'stolen'],
@@ -31,7 +43,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['return', 'send back', 'give back'],
   ['exchange', 'swap', 'replace with'],
   ['warranty', 'guarantee'],
-  ['defective', 'faulty', 'stopped working', 'broke'],
+  ['defective', 'faulty', 'stopped working', 'broke', 'died', 'dead'],
   ['firmware', 'software update', 'device update'],
   ['factory reset', 'hard reset', 'wipe', 'reset to default'],
   ['crash', 'crashes', 'freezes', 'frozen', 'keeps closing', 'not loading'],
@@ -55,7 +67,7 @@ const PHRASE_FILLER = new Set(['a', 'an', 'the', 'my', 'your', 'our', 'their', '
 function phraseStems(text: string): string[] {
   return tokenize(text)
     .filter((token) => !PHRASE_FILLER.has(token))
-    .map((token) => stemmer(token));
+    .map(stem);
 }
 
 /** A synonym group the query mentions. */
@@ -64,13 +76,17 @@ export interface SynonymMatch {
   phrase: string;
   /** Index terms of that phrase (stop words removed); may be empty. */
   terms: string[];
+  /** Stop-word removal dropped words of the phrase ("make an account" keeps only "account"). */
+  lossy: boolean;
   /** Index terms of each other phrase of the group. */
   alternatives: string[][];
 }
 
 interface CompiledPhrase {
   text: string;
+  /** Stemmed words, stop words kept: what phrase matching compares. */
   stems: string[];
+  /** Index terms: what searching uses. */
   terms: string[];
 }
 
@@ -78,11 +94,30 @@ const compiled: CompiledPhrase[][] = SYNONYM_GROUPS.map((group) =>
   group.map((text) => ({ text, stems: phraseStems(text), terms: analyze(text) })),
 );
 
-function containsSequence(haystack: readonly string[], needle: readonly string[]): boolean {
-  if (needle.length === 0 || needle.length > haystack.length) return false;
-  outer: for (let start = 0; start <= haystack.length - needle.length; start++) {
-    for (let i = 0; i < needle.length; i++) {
-      if (haystack[start + i] !== needle[i]) continue outer;
+/**
+ * Particles and prepositions that change a phrase's meaning; a phrase may not skip over them
+ * ("sign up in the app" must not read as "sign in").
+ */
+const PARTICLES = new Set(['in', 'up', 'out', 'on', 'off', 'back', 'down', 'to', 'into', 'over']);
+
+/** Words a phrase may skip between two of its words: "send it back" is "send back". */
+const MAX_GAP = 2;
+
+/** Whether `needle` occurs in order in `haystack`, with short gaps that hold no particle. */
+function containsPhrase(haystack: readonly string[], needle: readonly string[]): boolean {
+  const [first, ...rest] = needle;
+  if (first === undefined) return false;
+  starts: for (let start = 0; start < haystack.length; start++) {
+    if (haystack[start] !== first) continue;
+    let at = start;
+    for (const word of rest) {
+      let next = at + 1;
+      while (next < haystack.length && next - at - 1 <= MAX_GAP && haystack[next] !== word) {
+        if (PARTICLES.has(haystack[next] ?? '')) continue starts;
+        next++;
+      }
+      if (haystack[next] !== word || next - at - 1 > MAX_GAP) continue starts;
+      at = next;
     }
     return true;
   }
@@ -101,11 +136,12 @@ export function matchSynonyms(query: string): SynonymMatch[] {
   const queryStems = phraseStems(query);
   const matches: SynonymMatch[] = [];
   for (const group of compiled) {
-    const hit = group.find((phrase) => containsSequence(queryStems, phrase.stems));
+    const hit = group.find((phrase) => containsPhrase(queryStems, phrase.stems));
     if (!hit) continue;
     matches.push({
       phrase: hit.text,
       terms: hit.terms,
+      lossy: hit.terms.length < hit.stems.length,
       alternatives: group
         .filter((phrase) => phrase !== hit && phrase.terms.length > 0)
         .map((phrase) => phrase.terms),

@@ -18,15 +18,39 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   anything want wanted need needed trying try tried way possible really still already just
   im ive id ill youre dont doesnt didnt cant couldnt wont wouldnt isnt arent wasnt werent havent
   hasnt shouldnt whats thats theres
-  go goes going gone went keep keeps kept make makes made say says said saying tell told guys`
+  go goes going gone went keep keeps kept make makes made say says said saying tell told guys
+  much many nothing`
     .split(/\s+/)
     .filter(Boolean),
 );
 
 /**
+ * British spellings of words the help center writes the American way. Acme sells in the UK and
+ * Europe, and "colour" is two edits from "color" once stemmed, too far for typo matching.
+ */
+const US_SPELLING: ReadonlyMap<string, string> = new Map([
+  ['colour', 'color'],
+  ['colours', 'colors'],
+  ['favourite', 'favorite'],
+  ['centre', 'center'],
+  ['licence', 'license'],
+  ['cheque', 'check'],
+  ['cancelation', 'cancellation'],
+  ['authorisation', 'authorization'],
+  ['authorise', 'authorize'],
+  ['organisation', 'organization'],
+  ['organisations', 'organizations'],
+  ['analyse', 'analyze'],
+  ['behaviour', 'behavior'],
+  ['neighbour', 'neighbor'],
+  ['neighbours', 'neighbors'],
+]);
+
+/**
  * Splits text into lowercase word tokens. Apostrophes are dropped inside words ("don't" becomes
- * "dont", "kid's" becomes "kids") and hyphenated compounds are also emitted joined ("wi-fi" gives
- * "wi", "fi" and "wifi"), so "Wi-Fi", "wifi" and "e-mail"/"email" meet in the index.
+ * "dont", "kid's" becomes "kids"), hyphenated compounds are also emitted joined ("wi-fi" gives
+ * "wi", "fi" and "wifi"), so "Wi-Fi", "wifi" and "e-mail"/"email" meet in the index, and British
+ * spellings become American ones.
  */
 export function tokenize(text: string): string[] {
   const normalized = text
@@ -37,11 +61,33 @@ export function tokenize(text: string): string[] {
   const tokens: string[] = [];
   for (const chunk of normalized.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu) ?? []) {
     const parts = chunk.split('-');
-    tokens.push(...parts);
+    for (const part of parts) {
+      tokens.push(part);
+      // "5ghz" also as "5" "ghz", to meet "5 GHz"; "2fa" keeps its joined form too.
+      const quantity = /^(\d+)(\p{L}+)$/u.exec(part);
+      if (quantity?.[1] && quantity[2]) tokens.push(quantity[1], quantity[2]);
+    }
     if (parts.length > 1) tokens.push(parts.join(''));
   }
-  return tokens;
+  return tokens.map((token) => US_SPELLING.get(token) ?? token);
 }
+
+/**
+ * Words the Porter stemmer conflates with unrelated ones: "personal" would become "person", so
+ * "talk to a real person" would find "personal data".
+ */
+const STEM_OVERRIDES: ReadonlyMap<string, string> = new Map([
+  ['personal', 'personal'],
+  ['personally', 'personal'],
+]);
+
+/** Stems one lowercase token, minding {@link STEM_OVERRIDES}. */
+export function stem(token: string): string {
+  return STEM_OVERRIDES.get(token) ?? stemmer(token);
+}
+
+/** Stop words after stemming, so inflections the list doesn't spell out ("getting") go too. */
+const STOP_STEMS: ReadonlySet<string> = new Set([...STOP_WORDS].map(stem));
 
 /**
  * Reduces one token to its index term: stop words and single letters disappear, everything else
@@ -50,7 +96,8 @@ export function tokenize(text: string): string[] {
 export function toTerm(token: string): string | null {
   if (token.length < 2 && !/\d/.test(token)) return null;
   if (STOP_WORDS.has(token)) return null;
-  return stemmer(token);
+  const term = stem(token);
+  return STOP_STEMS.has(term) ? null : term;
 }
 
 /** Tokenizes and stems text, dropping stop words: the terms the index stores for it. */
@@ -61,12 +108,4 @@ export function analyze(text: string): string[] {
     if (term) terms.push(term);
   }
   return terms;
-}
-
-/**
- * Stems every token but keeps stop words, for matching multi-word phrases such as "sign in" whose
- * words would otherwise be dropped.
- */
-export function stemAll(text: string): string[] {
-  return tokenize(text).map((token) => stemmer(token));
 }

@@ -78,7 +78,9 @@ export function estimateTokens(item: AgentInputItem): number {
 
 /** A message typed by the visitor (the SDK writes `{ role: 'user' }` with or without `type`). */
 export function isUserMessage(item: AgentInputItem): boolean {
-  return (item.type === undefined || item.type === 'message') && 'role' in item && item.role === 'user';
+  return (
+    (item.type === undefined || item.type === 'message') && 'role' in item && item.role === 'user'
+  );
 }
 
 function userMessageIndexes(items: readonly AgentInputItem[]): number[] {

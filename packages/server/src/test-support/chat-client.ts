@@ -27,7 +27,10 @@ export interface StreamedChat {
   raw: string;
 }
 
-function headersFor(options: ChatCallOptions, extra: Record<string, string> = {}): Record<string, string> {
+function headersFor(
+  options: ChatCallOptions,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     ...extra,
     ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
@@ -39,16 +42,30 @@ function headersFor(options: ChatCallOptions, extra: Record<string, string> = {}
 }
 
 /** POSTs a message asking for SSE and reads the whole stream. */
-export async function streamChat(baseUrl: string, message: string, options: ChatCallOptions = {}): Promise<StreamedChat> {
+export async function streamChat(
+  baseUrl: string,
+  message: string,
+  options: ChatCallOptions = {},
+): Promise<StreamedChat> {
   const response = await fetch(`${baseUrl}/api/chat`, {
     method: 'POST',
-    headers: headersFor(options, { 'Content-Type': 'application/json', Accept: 'text/event-stream' }),
+    headers: headersFor(options, {
+      'Content-Type': 'application/json',
+      Accept: 'text/event-stream',
+    }),
     body: JSON.stringify({ message }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const raw = await response.text();
   if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
-    return { status: response.status, headers: response.headers, events: [], ids: [], error: JSON.parse(raw) as ErrorBody, raw };
+    return {
+      status: response.status,
+      headers: response.headers,
+      events: [],
+      ids: [],
+      error: JSON.parse(raw) as ErrorBody,
+      raw,
+    };
   }
   const parser = createSseParser();
   const parsed = [...parser.push(raw), ...parser.end()];
@@ -72,7 +89,11 @@ export async function sendChat(
     headers: headersFor(options, { 'Content-Type': 'application/json' }),
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as ChatReply & ErrorBody };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as ChatReply & ErrorBody,
+  };
 }
 
 export async function getHistory(
@@ -89,7 +110,9 @@ export function tokenOf(chat: StreamedChat): string | undefined {
   return event?.event === 'session' ? event.data.token : undefined;
 }
 
-export function doneOf(chat: StreamedChat): Extract<StreamEvent, { event: 'done' }>['data'] | undefined {
+export function doneOf(
+  chat: StreamedChat,
+): Extract<StreamEvent, { event: 'done' }>['data'] | undefined {
   const event = chat.events.find((e) => e.event === 'done');
   return event?.event === 'done' ? event.data : undefined;
 }

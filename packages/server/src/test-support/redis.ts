@@ -79,3 +79,13 @@ export async function describeWithRedis(name: string, fn: () => void): Promise<v
   );
   describe.skip(name, fn);
 }
+
+/** Deletes every key under a test run's prefix, so runs leave nothing behind in a shared Redis. */
+export async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}

@@ -2,12 +2,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Model } from '@openai/agents';
 import pino from 'pino';
+import { OfflineModel } from '../agent/models/offline-model.js';
 import { createApp, type ParleyApp } from '../app.js';
 import { type Clock, ManualClock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
 import { createKnowledgeBase, DEFAULT_KB_DIR } from '../knowledge/knowledge-base.js';
 import type { KnowledgeBase } from '../knowledge/types.js';
-import { OfflineModel } from '../agent/models/offline-model.js';
 import type { ParleyStore } from '../sessions/store.js';
 import { MemoryStore } from '../sessions/stores/memory-store.js';
 
@@ -48,15 +48,28 @@ export function sampleKnowledgeBase(): Promise<KnowledgeBase> {
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = options.clock ?? new ManualClock(Date.UTC(2026, 0, 6, 15));
-  const config = loadConfig({ NODE_ENV: 'test', PARLEY_STORE: 'memory', LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PARLEY_STORE: 'memory',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   const store =
     options.store ??
     new MemoryStore({
       clock,
-      limits: { sessionTtlMs: config.sessionTtlMs, sessionMaxAgeMs: config.sessionMaxAgeMs, idempotencyTtlMs: config.sessionTtlMs },
+      limits: {
+        sessionTtlMs: config.sessionTtlMs,
+        sessionMaxAgeMs: config.sessionMaxAgeMs,
+        idempotencyTtlMs: config.sessionTtlMs,
+      },
     });
   const model =
-    options.model ?? new OfflineModel({ companyName: config.file.companyName, specialists: config.file.specialists });
+    options.model ??
+    new OfflineModel({
+      companyName: config.file.companyName,
+      specialists: config.file.specialists,
+    });
   const parley = createApp({
     config,
     store,

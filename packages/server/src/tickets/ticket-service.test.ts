@@ -9,10 +9,15 @@ import { MemoryStore } from '../sessions/stores/memory-store.js';
 import {
   createTicketId,
   createTicketService,
+  type OpenTicketResult,
   type TicketInput,
   type TicketServiceOptions,
 } from './ticket-service.js';
-import { createTicketWebhook, TicketWebhookConfig, type WebhookDelivery } from './ticket-webhook.js';
+import {
+  createTicketWebhook,
+  TicketWebhookConfig,
+  type WebhookDelivery,
+} from './ticket-webhook.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-01-05T15:00:00.000Z');
@@ -36,6 +41,13 @@ function setup(options: Partial<TicketServiceOptions> = {}) {
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const service = createTicketService({ store, clock, logger, ...options });
   return { clock, store, logs, service };
+}
+
+/** The ticket of a `created` result; fails the test on any other outcome. */
+function created(result: OpenTicketResult): Ticket {
+  if (result.status !== 'created')
+    throw new Error(`expected a created ticket, got ${result.status}`);
+  return result.ticket;
 }
 
 /** A promise the test settles by hand. */
@@ -64,11 +76,10 @@ describe('createTicketService', () => {
     await store.appendMessage('s_1', message('m1', 'user', 'I was charged twice'));
     await store.appendMessage('s_1', message('m2', 'assistant', 'Let me open a ticket.'));
 
-    const result = await service.open('s_1', input);
+    const ticket = created(await service.open('s_1', input));
 
-    if (result.status !== 'created') throw new Error(`expected created, got ${result.status}`);
     const expected: Ticket = {
-      id: result.ticket.id,
+      id: ticket.id,
       sessionId: 's_1',
       subject: 'Refund for order 42',
       description: 'Charged twice for the same order.',
@@ -79,20 +90,19 @@ describe('createTicketService', () => {
         message('m2', 'assistant', 'Let me open a ticket.'),
       ],
     };
-    expect(result.ticket).toEqual(expected);
-    expect(result.ticket.id).toMatch(/^T-[A-Z2-7]{8}$/);
-    expect(await store.getTicket(result.ticket.id)).toEqual(expected);
+    expect(ticket).toEqual(expected);
+    expect(ticket.id).toMatch(/^T-[A-Z2-7]{8}$/);
+    expect(await store.getTicket(ticket.id)).toEqual(expected);
 
     // A snapshot: what is said afterwards does not change the ticket.
     clock.advance(60_000);
     await store.appendMessage('s_1', message('m3', 'user', 'thanks'));
-    expect((await store.getTicket(result.ticket.id))?.transcript).toHaveLength(2);
+    expect((await store.getTicket(ticket.id))?.transcript).toHaveLength(2);
   });
 
   it('uses the injected id factory', async () => {
     const { service } = setup({ createId: () => 'T-FIXED123' });
-    const result = await service.open('s_1', input);
-    expect(result.status === 'created' && result.ticket.id).toBe('T-FIXED123');
+    expect(created(await service.open('s_1', input)).id).toBe('T-FIXED123');
   });
 
   it('refuses a fourth ticket in the same session but not in another one', async () => {
@@ -162,11 +172,9 @@ describe('createTicketService', () => {
       },
     });
 
-    const result = await service.open('s_1', input);
+    const ticket = created(await service.open('s_1', input));
 
-    expect(result.status === 'created' && storedWhenDelivered).toEqual(
-      result.status === 'created' && result.ticket,
-    );
+    expect(storedWhenDelivered).toEqual(ticket);
     expect(finished).toBe(true);
   });
 
@@ -242,7 +250,7 @@ describe('createTicketService', () => {
       const { service } = setup({ webhook, webhookWaitMs: 50 });
 
       const started = performance.now();
-      const result = await service.open('s_1', input);
+      const ticket = created(await service.open('s_1', input));
       expect(performance.now() - started).toBeLessThan(250);
       expect(bodies).toEqual([]);
 
@@ -250,7 +258,7 @@ describe('createTicketService', () => {
       expect(bodies).toHaveLength(1);
       expect(JSON.parse(bodies[0] ?? '{}')).toMatchObject({
         event: 'ticket.created',
-        ticket: { id: result.status === 'created' ? result.ticket.id : 'none' },
+        ticket: { id: ticket.id },
       });
     });
   });

@@ -122,7 +122,8 @@ export function createTicketService(options: TicketServiceOptions): TicketServic
   function startDelivery(target: TicketWebhook, ticket: Ticket): Promise<void> {
     const delivery = target.deliver(ticket).then(
       () => undefined,
-      (error: unknown) => logger.error({ err: error, ticketId: ticket.id }, 'ticket webhook crashed'),
+      (error: unknown) =>
+        logger.error({ err: error, ticketId: ticket.id }, 'ticket webhook crashed'),
     );
     deliveries.add(delivery);
     void delivery.then(() => deliveries.delete(delivery));

@@ -1,4 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,7 +18,12 @@ const ticket: Ticket = {
   priority: 'high',
   createdAt: '2026-01-05T15:00:00.000Z',
   transcript: [
-    { id: 'm1', role: 'user', content: 'I was charged twice', createdAt: '2026-01-05T14:59:00.000Z' },
+    {
+      id: 'm1',
+      role: 'user',
+      content: 'I was charged twice',
+      createdAt: '2026-01-05T14:59:00.000Z',
+    },
   ],
 };
 
@@ -61,7 +71,11 @@ function webhookFor(url: string, overrides: Partial<TicketWebhookConfig> = {}) {
   const sleeps: number[] = [];
   const logs: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) });
-  const config = TicketWebhookConfig.parse({ url, headers: { authorization: 'Bearer t0ken' }, ...overrides });
+  const config = TicketWebhookConfig.parse({
+    url,
+    headers: { authorization: 'Bearer t0ken' },
+    ...overrides,
+  });
   const webhook = createTicketWebhook({
     config,
     logger,
@@ -89,7 +103,9 @@ describe('TicketWebhookConfig', () => {
   );
 
   it('rejects zero attempts', () => {
-    expect(TicketWebhookConfig.safeParse({ url: 'https://a.example/x', maxAttempts: 0 }).success).toBe(false);
+    expect(
+      TicketWebhookConfig.safeParse({ url: 'https://a.example/x', maxAttempts: 0 }).success,
+    ).toBe(false);
   });
 });
 

@@ -66,7 +66,8 @@ function parseRetryAfter(header: string | null): number | undefined {
 }
 
 function describeError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  if (error instanceof Error && error.name === 'TimeoutError')
+    return `timed out after ${timeoutMs} ms`;
   if (error instanceof Error) {
     // undici reports "fetch failed" and hides the useful part (ECONNREFUSED...) in `cause`.
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
@@ -119,7 +120,9 @@ export function createTicketWebhook(options: TicketWebhookOptions): TicketWebhoo
     const reason = `HTTP ${status}`;
     if (status === 429 || status >= 500) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      return retryAfterMs === undefined ? { kind: 'retry', reason } : { kind: 'retry', reason, retryAfterMs };
+      return retryAfterMs === undefined
+        ? { kind: 'retry', reason }
+        : { kind: 'retry', reason, retryAfterMs };
     }
     return { kind: 'give_up', reason };
   }

@@ -40,7 +40,10 @@ export function serveWidget(asset: WidgetAsset | undefined): RequestHandler {
   return function widgetScript(req, res) {
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     if (!asset) {
-      res.status(503).type('text/plain').send('// The Parley widget is not built yet: run `npm run build`.\n');
+      res
+        .status(503)
+        .type('text/plain')
+        .send('// The Parley widget is not built yet: run `npm run build`.\n');
       return;
     }
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8');

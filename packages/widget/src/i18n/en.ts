@@ -11,7 +11,6 @@ export interface Strings {
   close: string;
   newChat: string;
   confirmNew: string;
-  confirm: string;
   cancel: string;
   message: string;
   send: string;
@@ -19,9 +18,7 @@ export interface Strings {
   stopped: string;
   you: string;
   typing: string;
-  suggestions: string;
   sources: string;
-  rate: string;
   up: string;
   down: string;
   retry: string;
@@ -31,13 +28,9 @@ export interface Strings {
   ticket: (id: string) => string;
   handoff: (agent: string) => string;
   unread: (count: number) => string;
-  left: (count: number) => string;
   network: string;
   wait: (seconds: number) => string;
-  budget: string;
   unavailable: string;
-  busy: string;
-  invalid: string;
   generic: string;
 }
 
@@ -49,8 +42,7 @@ export const en: Strings = {
   open: 'Open chat',
   close: 'Close chat',
   newChat: 'New conversation',
-  confirmNew: 'Start a new conversation? The current messages will be cleared.',
-  confirm: 'Start over',
+  confirmNew: 'Start a new conversation? This clears the messages.',
   cancel: 'Cancel',
   message: 'Message',
   send: 'Send',
@@ -58,13 +50,11 @@ export const en: Strings = {
   stopped: 'Stopped',
   you: 'You',
   typing: 'Typing…',
-  suggestions: 'Suggested questions',
   sources: 'Sources',
-  rate: 'Was this helpful?',
   up: 'Helpful',
   down: 'Not helpful',
   retry: 'Retry',
-  offline: "You're offline. We'll send your message when you're back online.",
+  offline: "You're offline. We'll send it when you're back.",
   tools: {
     search_knowledge_base: 'Searching the help center…',
     get_business_hours: 'Checking business hours…',
@@ -73,12 +63,8 @@ export const en: Strings = {
   ticket: (id) => `Ticket ${id} created`,
   handoff: (agent) => `Transferred to ${agent}`,
   unread: (n) => (n === 1 ? '1 new message' : `${n} new messages`),
-  left: (n) => `${n} characters left`,
-  network: "Couldn't reach support. Check your connection and try again.",
-  wait: (s) => `Too many messages. Please wait ${s} ${s === 1 ? 'second' : 'seconds'} and try again.`,
-  budget: 'The assistant is taking a break. Please try again later.',
-  unavailable: 'The assistant is unavailable right now. Please try again shortly.',
-  busy: 'Still answering your previous message. Please try again in a moment.',
-  invalid: "That message couldn't be sent. Please shorten or rephrase it.",
+  network: "Couldn't reach support. Please try again.",
+  wait: (s) => `Too many messages. Please wait ${s}s and try again.`,
+  unavailable: 'The assistant is unavailable right now. Please try again later.',
   generic: 'Something went wrong. Please try again.',
 };

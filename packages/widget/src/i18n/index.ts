@@ -1,4 +1,5 @@
-import { normaliseLang, WIDGET_LANGUAGES, type WidgetLanguage } from '@parley/shared';
+import type { WidgetLanguage } from '@parley/shared';
+import { isWidgetLanguage, normaliseLang } from '../contract';
 import { ar } from './ar';
 import { de } from './de';
 import { en, type Strings } from './en';
@@ -8,10 +9,6 @@ import { fr } from './fr';
 export type { Strings } from './en';
 
 const LOCALES: Record<WidgetLanguage, Strings> = { en, es, de, fr, ar };
-
-function isWidgetLanguage(value: string): value is WidgetLanguage {
-  return (WIDGET_LANGUAGES as readonly string[]).includes(value);
-}
 
 /**
  * The UI language: `data-lang` when set, else the host page's `lang` when the widget speaks it,

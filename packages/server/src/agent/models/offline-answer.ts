@@ -10,7 +10,10 @@ export interface ToolOutcome {
  * Writes the offline model's answer from this turn's tool output, grounded in it alone: the best
  * article's passage and its link, the business-hours text, or the ticket confirmation.
  */
-export function composeOfflineAnswer(outcome: ToolOutcome | undefined, companyName: string): string {
+export function composeOfflineAnswer(
+  outcome: ToolOutcome | undefined,
+  companyName: string,
+): string {
   if (!outcome) return `I'm ${companyName}'s support assistant. How can I help you today?`;
   switch (outcome.name) {
     case 'search_knowledge_base': {
@@ -31,7 +34,7 @@ export function composeOfflineAnswer(outcome: ToolOutcome | undefined, companyNa
     case 'create_support_ticket':
       return outcome.output.startsWith('Ticket ')
         ? `${firstSentence(outcome.output)} Our team will get back to you by email.`
-        : "You already have an open ticket for this conversation; our team is on it and will reply by email.";
+        : 'You already have an open ticket for this conversation; our team is on it and will reply by email.';
     default:
       return 'Sorry, something went wrong while I was looking that up. Please try again.';
   }

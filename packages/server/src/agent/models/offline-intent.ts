@@ -26,8 +26,12 @@ const URGENT = /\b(urgent|asap|immediately|furious|angry|unacceptable|complaint|
  * @example
  * classifyIntent('When are you open?', []) // { kind: 'hours' }
  */
-export function classifyIntent(message: string, specialists: readonly OfflineSpecialist[]): OfflineIntent {
-  if (HUMAN.test(message)) return { kind: 'ticket', priority: URGENT.test(message) ? 'high' : 'medium' };
+export function classifyIntent(
+  message: string,
+  specialists: readonly OfflineSpecialist[],
+): OfflineIntent {
+  if (HUMAN.test(message))
+    return { kind: 'ticket', priority: URGENT.test(message) ? 'high' : 'medium' };
   if (HOURS.test(message)) return { kind: 'hours' };
   const words = new Set(message.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
   for (const specialist of specialists) {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AgentInputItem,
-  type AgentOutputItem,
   type Model,
   type ModelRequest,
   type ModelResponse,
@@ -71,10 +70,13 @@ export class OfflineModel implements Model {
     if (outcome && !handedOff) {
       return { kind: 'answer', text: composeOfflineAnswer(outcome, this.options.companyName) };
     }
-    if (!message) return { kind: 'answer', text: composeOfflineAnswer(undefined, this.options.companyName) };
+    if (!message)
+      return { kind: 'answer', text: composeOfflineAnswer(undefined, this.options.companyName) };
 
     const intent = classifyIntent(message, handedOff ? [] : this.options.specialists);
-    const handoff = intent.kind === 'handoff' && request.handoffs.find((h) => h.toolName === `transfer_to_${intent.agent}`);
+    const handoff =
+      intent.kind === 'handoff' &&
+      request.handoffs.find((h) => h.toolName === `transfer_to_${intent.agent}`);
     if (handoff) return { kind: 'call', name: handoff.toolName, args: {} };
     const toolNames = new Set(request.tools.map((t) => t.name));
     if (intent.kind === 'hours' && toolNames.has('get_business_hours')) {
@@ -88,13 +90,17 @@ export class OfflineModel implements Model {
       };
     }
     if (toolNames.has('search_knowledge_base')) {
-      return { kind: 'call', name: 'search_knowledge_base', args: { query: message.slice(0, 500) } };
+      return {
+        kind: 'call',
+        name: 'search_knowledge_base',
+        args: { query: message.slice(0, 500) },
+      };
     }
     return { kind: 'answer', text: composeOfflineAnswer(undefined, this.options.companyName) };
   }
 
-  private respond(step: Step): ModelResponse {
-    const output: AgentOutputItem[] =
+  private respond(step: Step): ModelResponse & { output: protocol.OutputModelItem[] } {
+    const output: protocol.OutputModelItem[] =
       step.kind === 'call'
         ? [
             {
@@ -146,7 +152,12 @@ function lastToolOutcome(turn: AgentInputItem[]): ToolOutcome | undefined {
   for (let i = turn.length - 1; i >= 0; i--) {
     const item = turn[i]!;
     if (item.type === 'function_call_result') {
-      const output = typeof item.output === 'string' ? item.output : 'text' in item.output ? String(item.output.text) : '';
+      const output =
+        typeof item.output === 'string'
+          ? item.output
+          : 'text' in item.output
+            ? String(item.output.text)
+            : '';
       return { name: item.name, output };
     }
   }

@@ -1,4 +1,10 @@
-import { type Model, OpenAIProvider } from '@openai/agents';
+import {
+  type Model,
+  type ModelRequest,
+  OpenAIChatCompletionsModel,
+  OpenAIProvider,
+  type ResponseStreamEvent,
+} from '@openai/agents';
 import OpenAI from 'openai';
 
 export interface OpenAIModelOptions {
@@ -28,9 +34,30 @@ export async function createOpenAIModel(options: OpenAIModelOptions): Promise<Mo
     maxRetries: options.maxRetries,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const provider = new OpenAIProvider({
-    openAIClient: client,
-    useResponses: options.api === 'responses',
-  });
+  if (options.api === 'chat_completions') return new ChatCompletionsModel(client, options.model);
+  const provider = new OpenAIProvider({ openAIClient: client, useResponses: true });
   return provider.getModel(options.model);
+}
+
+/**
+ * The SDK's streamed Chat Completions converter only creates a message once a non-empty text
+ * delta arrives, so a streamed answer with no text at all ends with no output, and the runner asks
+ * the model again until `maxTurns`. Non-streamed Chat Completions and the Responses API return an
+ * empty message instead; this does the same, so an empty answer ends the turn on every API.
+ */
+class ChatCompletionsModel extends OpenAIChatCompletionsModel {
+  override async *getStreamedResponse(request: ModelRequest): AsyncIterable<ResponseStreamEvent> {
+    for await (const event of super.getStreamedResponse(request)) {
+      if (event.type === 'response_done' && event.response.output.length === 0) {
+        event.response.output.push({
+          type: 'message',
+          role: 'assistant',
+          status: 'completed',
+          ...(event.response.id ? { id: event.response.id } : {}),
+          content: [{ type: 'output_text', text: '' }],
+        });
+      }
+      yield event;
+    }
+  }
 }

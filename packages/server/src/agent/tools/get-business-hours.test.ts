@@ -9,7 +9,10 @@ import { createGetBusinessHoursTool } from './get-business-hours.js';
 beforeAll(() => setTracingDisabled(true));
 
 /** Runs one turn where the model calls the tool, and returns the text the tool gave back. */
-async function askForHours(hoursTool: ReturnType<typeof createGetBusinessHoursTool>) {
+async function askForHours(
+  hoursTool: ReturnType<typeof createGetBusinessHoursTool>,
+  context: TurnContext = createTurnContext('s_1'),
+) {
   const model = new ScriptedModel([
     [functionCall('get_business_hours', {}, { callId: 'call_hours' })],
     [assistantMessage('We are open Monday to Friday.')],
@@ -20,7 +23,7 @@ async function askForHours(hoursTool: ReturnType<typeof createGetBusinessHoursTo
     model,
     tools: [hoursTool],
   });
-  const result = await run(agent, 'Are you open?', { context: createTurnContext('s_1') });
+  const result = await run(agent, 'Are you open?', { context });
   expect(result.finalOutput).toBe('We are open Monday to Friday.');
   model.assertComplete();
 
@@ -60,5 +63,24 @@ describe('get_business_hours', () => {
     expect(saturday).toContain(
       'Support is closed now; it next opens Monday, January 12 at 9:00 AM EST (in about 2 days).',
     );
+  });
+
+  it('tells the model the hours are unavailable when computing them fails', async () => {
+    const brokenClock = {
+      now(): number {
+        throw new Error('clock source unavailable');
+      },
+    };
+    const hoursTool = createGetBusinessHoursTool({
+      hours: DEFAULT_BUSINESS_HOURS,
+      clock: brokenClock,
+    });
+    const context = createTurnContext('s_1');
+
+    const text = await askForHours(hoursTool, context);
+
+    expect(text).toMatch(/^The business hours are unavailable right now\./);
+    expect(text).not.toContain('clock source');
+    expect([...context.failedTools]).toEqual(['get_business_hours']);
   });
 });

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import { describeBusinessHours } from '../../hours/business-hours.js';
 import type { BusinessHoursConfig } from '../../hours/schedule.js';
 import type { TurnContext } from '../context.js';
+import { toolFailure } from './tool-failure.js';
 
 const NoParameters = z.object({});
 
@@ -33,5 +34,9 @@ export function createGetBusinessHoursTool({ hours, clock }: GetBusinessHoursToo
       'when support is available or whether a human can answer now.',
     parameters: NoParameters,
     execute: () => describeBusinessHours(hours, clock.now()),
+    errorFunction: toolFailure(
+      'get_business_hours',
+      'The business hours are unavailable right now.',
+    ),
   });
 }

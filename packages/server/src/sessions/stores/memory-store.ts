@@ -2,18 +2,18 @@ import type { AgentInputItem } from '@openai/agents';
 import type { HistoryMessage } from '@parley/shared';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
-import { SessionNotFoundError } from '../store-errors.js';
 import type {
   FeedbackRecord,
   IdempotencyOutcome,
   Page,
   ParleyStore,
   SessionRecord,
-  StoreLimits,
   StoredReply,
+  StoreLimits,
   Ticket,
   TurnLock,
 } from '../store.js';
+import { SessionNotFoundError } from '../store-errors.js';
 import { isIdempotencyExpired, isSessionExpired } from './expiry.js';
 import { LocalTurnLocks } from './local-turn-locks.js';
 import { NewestFirstIndex } from './newest-first-index.js';

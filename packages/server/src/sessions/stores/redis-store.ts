@@ -3,24 +3,25 @@ import type { AgentInputItem } from '@openai/agents';
 import type { HistoryMessage } from '@parley/shared';
 import { Redis } from 'ioredis';
 import type { Clock } from '../../clock.js';
-import { SessionNotFoundError } from '../store-errors.js';
 import type {
   FeedbackRecord,
   IdempotencyOutcome,
   Page,
   ParleyStore,
   SessionRecord,
-  StoreLimits,
   StoredReply,
+  StoreLimits,
   Ticket,
   TurnLock,
 } from '../store.js';
+import { SessionNotFoundError } from '../store-errors.js';
 import { isSessionExpired } from './expiry.js';
 import { clampPageSize, decodeCursor, encodeCursor, sortKey } from './paging.js';
 import {
   abandonIdempotentScript,
   beginIdempotentScript,
   completeIdempotentScript,
+  type LuaScript,
   popScript,
   pushScript,
   releaseLockScript,
@@ -120,7 +121,9 @@ export class RedisStore implements ParleyStore {
         this.#redis.off('ready', onReady);
         const cause = this.#lastError ? `: ${this.#lastError.message}` : '';
         reject(
-          new Error(`Redis at ${redactUrl(this.#url)} did not answer within ${timeoutMs} ms${cause}`),
+          new Error(
+            `Redis at ${redactUrl(this.#url)} did not answer within ${timeoutMs} ms${cause}`,
+          ),
         );
       }, timeoutMs);
       this.#redis.once('ready', onReady);
@@ -166,7 +169,11 @@ export class RedisStore implements ParleyStore {
       if (!(await this.getSession(sessionId))) throw new SessionNotFoundError(sessionId);
       return;
     }
-    await this.#push(sessionId, 2, items.map((item) => JSON.stringify(item)));
+    await this.#push(
+      sessionId,
+      2,
+      items.map((item) => JSON.stringify(item)),
+    );
   }
 
   async popItem(sessionId: string): Promise<AgentInputItem | undefined> {
@@ -198,7 +205,11 @@ export class RedisStore implements ParleyStore {
   async createTicket(ticket: Ticket): Promise<void> {
     await saveTicketScript.run(
       this.#redis,
-      [this.#key(`ticket:${ticket.id}`), this.#key('tickets'), this.#ticketSetKey(ticket.sessionId)],
+      [
+        this.#key(`ticket:${ticket.id}`),
+        this.#key('tickets'),
+        this.#ticketSetKey(ticket.sessionId),
+      ],
       [
         JSON.stringify(ticket),
         sortKey(ticket.createdAt, ticket.id),
@@ -271,7 +282,11 @@ export class RedisStore implements ParleyStore {
   }
 
   async abandonIdempotent(sessionId: string, key: string): Promise<void> {
-    await abandonIdempotentScript.run(this.#redis, [this.#sessionKeys(sessionId).idempotency], [key]);
+    await abandonIdempotentScript.run(
+      this.#redis,
+      [this.#sessionKeys(sessionId).idempotency],
+      [key],
+    );
   }
 
   async tryLockTurn(sessionId: string, ttlMs: number): Promise<TurnLock | undefined> {
@@ -330,7 +345,7 @@ export class RedisStore implements ParleyStore {
 
   /** Runs a session script: the session's keys plus now, idle TTL and max age, then `args`. */
   #sessionScript(
-    script: typeof touchScript,
+    script: LuaScript,
     sessionId: string,
     args: readonly (string | number)[],
   ): Promise<unknown> {

@@ -4,18 +4,18 @@ import type { AgentInputItem } from '@openai/agents';
 import type { HistoryMessage } from '@parley/shared';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../../clock.js';
-import { SessionNotFoundError } from '../store-errors.js';
 import type {
   FeedbackRecord,
   IdempotencyOutcome,
   Page,
   ParleyStore,
   SessionRecord,
-  StoreLimits,
   StoredReply,
+  StoreLimits,
   Ticket,
   TurnLock,
 } from '../store.js';
+import { SessionNotFoundError } from '../store-errors.js';
 import { isIdempotencyExpired, isSessionExpired } from './expiry.js';
 import { LocalTurnLocks } from './local-turn-locks.js';
 import { clampPageSize, decodeCursor, encodeCursor, sortKey } from './paging.js';
@@ -145,7 +145,9 @@ export class SqliteStore implements ParleyStore {
   async popItem(sessionId: string): Promise<AgentInputItem | undefined> {
     return this.#db.transaction(() => {
       if (!this.#live(sessionId)) return undefined;
-      const row = this.#sql.selectLastItem.get(sessionId) as (JsonRow & { seq: number }) | undefined;
+      const row = this.#sql.selectLastItem.get(sessionId) as
+        | (JsonRow & { seq: number })
+        | undefined;
       if (!row) return undefined;
       this.#sql.deleteItem.run(row.seq);
       return JSON.parse(row.json) as AgentInputItem;
@@ -206,7 +208,11 @@ export class SqliteStore implements ParleyStore {
   }
 
   async listFeedback(options: { limit: number; cursor?: string }): Promise<Page<FeedbackRecord>> {
-    return this.#page<FeedbackRecord>(this.#sql.feedbackFirstPage, this.#sql.feedbackAfter, options);
+    return this.#page<FeedbackRecord>(
+      this.#sql.feedbackFirstPage,
+      this.#sql.feedbackAfter,
+      options,
+    );
   }
 
   async beginIdempotent(
@@ -292,14 +298,18 @@ export class SqliteStore implements ParleyStore {
     const pageRows = rows.slice(0, size);
     const items = pageRows.map((row) => JSON.parse(row.json) as T);
     const last = pageRows.at(-1);
-    return rows.length > size && last ? { items, nextCursor: encodeCursor(last.sort_key) } : { items };
+    return rows.length > size && last
+      ? { items, nextCursor: encodeCursor(last.sort_key) }
+      : { items };
   }
 }
 
 /** Every statement the store runs, compiled once. */
 function prepareStatements(db: BetterSqlite3.Database) {
   return {
-    insertSession: db.prepare('INSERT INTO sessions (id, created_at, last_seen_at) VALUES (?, ?, ?)'),
+    insertSession: db.prepare(
+      'INSERT INTO sessions (id, created_at, last_seen_at) VALUES (?, ?, ?)',
+    ),
     selectSession: db.prepare(
       'SELECT id, created_at AS createdAt, last_seen_at AS lastSeenAt FROM sessions WHERE id = ?',
     ),
@@ -328,7 +338,9 @@ function prepareStatements(db: BetterSqlite3.Database) {
     ),
     countTickets: db.prepare('SELECT count(*) FROM tickets WHERE session_id = ?'),
     selectTicket: db.prepare('SELECT json FROM tickets WHERE id = ?'),
-    ticketsFirstPage: db.prepare('SELECT sort_key, json FROM tickets ORDER BY sort_key DESC LIMIT ?'),
+    ticketsFirstPage: db.prepare(
+      'SELECT sort_key, json FROM tickets ORDER BY sort_key DESC LIMIT ?',
+    ),
     ticketsAfter: db.prepare(
       'SELECT sort_key, json FROM tickets WHERE sort_key < ? ORDER BY sort_key DESC LIMIT ?',
     ),

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../config.js';
+import { describeWithRedis, redisTestUrl } from '../test-support/redis.js';
+import { errorHandler } from './errors.js';
+import {
+  createRateLimits,
+  type LimiterName,
+  type RateLimits,
+  type RateLimitsOptions,
+  rateLimitsDisabledWarning,
+} from './rate-limits.js';
+import { runMiddleware } from './run-middleware.js';
+
+const silent = pino({ level: 'silent' });
+
+function limitsConfig(overrides: Partial<Config['limits']> = {}): Config['limits'] {
+  return {
+    enabled: true,
+    ipMessagesPerMinute: 2,
+    sessionMessagesPerMinute: 2,
+    ipSessionsPerHour: 2,
+    maxStreamsPerIp: 4,
+    turnsPerDay: 200,
+    tokensPerDay: 300_000,
+    maxStreamDurationMs: 150_000,
+    ...overrides,
+  };
+}
+
+/** An app with one route per limiter; the client IP comes from X-Forwarded-For (one proxy hop). */
+function buildApp(limits: RateLimits): Express {
+  const app = express();
+  app.set('trust proxy', 1);
+  const ok = (_req: express.Request, res: express.Response) => {
+    res.json({ ok: true });
+  };
+  app.post('/ip-messages', limits.ipMessages, ok);
+  app.post('/ip-sessions', limits.ipSessions, ok);
+  app.post('/session-messages', async (req, res) => {
+    const session = req.get('x-test-session');
+    if (session) res.locals.sessionId = session;
+    await runMiddleware(limits.sessionMessages, req, res);
+    res.json({ ok: true });
+  });
+  app.use(errorHandler({ logger: silent }));
+  return app;
+}
+
+const servers: Server[] = [];
+async function listen(app: Express): Promise<string> {
+  const server = app.listen(0, '127.0.0.1');
+  servers.push(server);
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+afterEach(async () => {
+  await Promise.all(
+    servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+  );
+});
+
+function start(options: Partial<RateLimitsOptions> = {}) {
+  const limited: LimiterName[] = [];
+  const limits = createRateLimits({
+    config: limitsConfig(),
+    logger: silent,
+    onLimited: (name) => limited.push(name),
+    ...options,
+  });
+  return { limits, limited };
+}
+
+let ipCounter = 0;
+/** A fresh client address per test, so counts of different tests never meet. */
+const freshIp = () => `198.51.100.${++ipCounter}`;
+
+function post(baseUrl: string, path: string, ip: string, headers: Record<string, string> = {}) {
+  return fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'X-Forwarded-For': ip, ...headers },
+  });
+}
+
+describe('createRateLimits (memory store)', () => {
+  it('refuses the message over the limit with 429, draft-8 headers, Retry-After and the ErrorBody', async () => {
+    const { limits, limited } = start();
+    const baseUrl = await listen(buildApp(limits));
+    const ip = freshIp();
+
+    const first = await post(baseUrl, '/ip-messages', ip);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit')).toBe('"ip-messages"; r=1; t=60');
+    expect(first.headers.get('retry-after')).toBeNull();
+    expect((await post(baseUrl, '/ip-messages', ip)).status).toBe(200);
+
+    const refused = await post(baseUrl, '/ip-messages', ip);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('ratelimit')).toMatch(/^"ip-messages"; r=0; t=(60|59)$/);
+    expect(refused.headers.get('ratelimit-policy')).toMatch(
+      /^"ip-messages"; q=2; w=60; pk=:[A-Za-z0-9+/=]+:$/,
+    );
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(59);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await refused.json()).toStrictEqual({
+      error: {
+        code: 'rate_limited',
+        message: 'Too many messages from your network. Please wait a moment and try again.',
+      },
+    });
+    expect(limited).toEqual(['ip-messages']);
+
+    // Another client is unaffected.
+    expect((await post(baseUrl, '/ip-messages', freshIp())).status).toBe(200);
+  });
+
+  it('keeps each limiter to its own counts', async () => {
+    const { limits } = start();
+    const baseUrl = await listen(buildApp(limits));
+    const ip = freshIp();
+    for (let i = 0; i < 3; i++) await post(baseUrl, '/ip-messages', ip);
+    expect((await post(baseUrl, '/ip-messages', ip)).status).toBe(429);
+    expect((await post(baseUrl, '/ip-sessions', ip)).status).toBe(200);
+  });
+
+  it('limits per session by res.locals.sessionId and passes requests without one', async () => {
+    const { limits, limited } = start();
+    const baseUrl = await listen(buildApp(limits));
+    // Every request from a different IP: only the session ties them together.
+    const asSession = (id: string) =>
+      post(baseUrl, '/session-messages', freshIp(), { 'X-Test-Session': id });
+    expect((await asSession('s_a')).status).toBe(200);
+    expect((await asSession('s_a')).status).toBe(200);
+    const refused = await asSession('s_a');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('ratelimit')).toMatch(/^"session-messages"; r=0; t=\d+$/);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    expect((await asSession('s_b')).status).toBe(200);
+
+    const anonymous = await post(baseUrl, '/session-messages', freshIp());
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.headers.get('ratelimit')).toBeNull();
+    expect(limited).toEqual(['session-messages']);
+  });
+
+  it('counts new sessions only for requests without session credentials', async () => {
+    const { limits } = start();
+    const baseUrl = await listen(buildApp(limits));
+    const ip = freshIp();
+    expect((await post(baseUrl, '/ip-sessions', ip)).status).toBe(200);
+    expect((await post(baseUrl, '/ip-sessions', ip)).status).toBe(200);
+    expect((await post(baseUrl, '/ip-sessions', ip)).status).toBe(429);
+
+    const withToken = await post(baseUrl, '/ip-sessions', ip, { Authorization: 'Bearer abc' });
+    expect(withToken.status).toBe(200);
+    expect(withToken.headers.get('ratelimit')).toBeNull();
+    const withCookie = await post(baseUrl, '/ip-sessions', ip, {
+      Cookie: '__Host-parley_session=abc',
+    });
+    expect(withCookie.status).toBe(200);
+  });
+
+  it('puts IPv6 addresses of one /56 in one bucket and other /56s in their own', async () => {
+    const { limits } = start();
+    const baseUrl = await listen(buildApp(limits));
+    expect((await post(baseUrl, '/ip-messages', '2001:db8:abcd:1200::1')).status).toBe(200);
+    expect((await post(baseUrl, '/ip-messages', '2001:db8:abcd:12ff:ffff::9')).status).toBe(200);
+    expect((await post(baseUrl, '/ip-messages', '2001:db8:abcd:1234:5678::1')).status).toBe(429);
+    expect((await post(baseUrl, '/ip-messages', '2001:db8:abcd:1300::1')).status).toBe(200);
+  });
+
+  it('is a pass-through when limits are disabled', async () => {
+    const { limits, limited } = start({ config: limitsConfig({ enabled: false }) });
+    const baseUrl = await listen(buildApp(limits));
+    const ip = freshIp();
+    for (let i = 0; i < 10; i++) {
+      const res = await post(baseUrl, '/ip-messages', ip, { 'X-Test-Session': 's_x' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('ratelimit')).toBeNull();
+    }
+    expect((await post(baseUrl, '/session-messages', ip, { 'X-Test-Session': 's_x' })).status).toBe(
+      200,
+    );
+    expect(limited).toEqual([]);
+    expect(limits.ipMessages.name).toBe('rateLimitDisabled');
+  });
+
+  it('has a loud start-up warning for PARLEY_RATE_LIMITS=off', () => {
+    expect(rateLimitsDisabledWarning()).toMatch(/^RATE LIMITS ARE OFF \(PARLEY_RATE_LIMITS=off\)/);
+  });
+});
+
+await describeWithRedis('createRateLimits (Redis store)', () => {
+  const keyPrefix = `parley-test:rl:${randomUUID()}:`;
+  let redisA: Redis;
+  let redisB: Redis;
+
+  beforeAll(() => {
+    redisA = new Redis(redisTestUrl);
+    redisB = new Redis(redisTestUrl);
+  });
+  afterAll(async () => {
+    const keys = await redisA.keys(`${keyPrefix}*`);
+    if (keys.length > 0) await redisA.del(...keys);
+    redisA.disconnect();
+    redisB.disconnect();
+  });
+
+  it('shares counts between two apps (two instances) on the same Redis', async () => {
+    const a = await listen(buildApp(start({ redis: redisA, keyPrefix }).limits));
+    const b = await listen(buildApp(start({ redis: redisB, keyPrefix }).limits));
+    const ip = freshIp();
+    expect((await post(a, '/ip-messages', ip)).status).toBe(200);
+    expect((await post(b, '/ip-messages', ip)).status).toBe(200);
+    const refused = await post(a, '/ip-messages', ip);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(refused.headers.get('ratelimit-policy')).toMatch(/^"ip-messages"; q=2; w=60;/);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    expect((await post(b, '/ip-messages', ip)).status).toBe(429);
+  });
+
+  it('keeps each limiter under its own key prefix', async () => {
+    const baseUrl = await listen(buildApp(start({ redis: redisA, keyPrefix }).limits));
+    const ip = freshIp();
+    for (let i = 0; i < 3; i++) await post(baseUrl, '/ip-messages', ip);
+    expect((await post(baseUrl, '/ip-messages', ip)).status).toBe(429);
+    expect((await post(baseUrl, '/ip-sessions', ip)).status).toBe(200);
+    expect(await redisA.get(`${keyPrefix}ip-msg:${ip}`)).toBe('4');
+    expect(await redisA.get(`${keyPrefix}ip-sessions:${ip}`)).toBe('1');
+    expect(await redisA.pttl(`${keyPrefix}ip-sessions:${ip}`)).toBeGreaterThan(59 * 60_000);
+  });
+
+  it('shares an IPv6 /56 bucket across instances', async () => {
+    const a = await listen(buildApp(start({ redis: redisA, keyPrefix }).limits));
+    const b = await listen(buildApp(start({ redis: redisB, keyPrefix }).limits));
+    expect((await post(a, '/ip-messages', '2001:db8:feed:4400::1')).status).toBe(200);
+    expect((await post(b, '/ip-messages', '2001:db8:feed:44aa::2')).status).toBe(200);
+    expect((await post(a, '/ip-messages', '2001:db8:feed:44ff::3')).status).toBe(429);
+  });
+});

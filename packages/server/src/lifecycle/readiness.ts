@@ -1,0 +1,61 @@
+import { Router } from 'express';
+import type { ParleyStore } from '../sessions/store.js';
+import type { TurnTracker } from './turn-tracker.js';
+
+/** How long `/readyz` waits for the store before calling it unreachable. */
+export const READINESS_STORE_TIMEOUT_MS = 1_000;
+
+/** The `/readyz` body: an operations endpoint, read by load balancers and orchestrators. */
+export interface ReadinessResponse {
+  status: 'ready' | 'draining' | 'store_unreachable';
+}
+
+export interface ReadinessRouteOptions {
+  store: Pick<ParleyStore, 'ping'>;
+  tracker: Pick<TurnTracker, 'draining'>;
+  /** Default {@link READINESS_STORE_TIMEOUT_MS}. */
+  timeoutMs?: number;
+}
+
+/**
+ * `GET /readyz`: whether this instance should get new traffic. 200 `ready` when the store answers
+ * a ping within a second and the instance is not shutting down; otherwise 503 with `draining` or
+ * `store_unreachable`, so a load balancer sends visitors to another instance. `/healthz` stays the
+ * liveness check: a draining or store-less process is still alive and must not be restarted for it.
+ *
+ * @example
+ * app.use(readinessRoute({ store, tracker }));
+ */
+export function readinessRoute(options: ReadinessRouteOptions): Router {
+  const timeoutMs = options.timeoutMs ?? READINESS_STORE_TIMEOUT_MS;
+  const router = Router();
+  router.get('/readyz', async function readiness(_req, res) {
+    const status = options.tracker.draining
+      ? 'draining'
+      : (await pingWithin(options.store, timeoutMs))
+        ? 'ready'
+        : 'store_unreachable';
+    const body: ReadinessResponse = { status };
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(status === 'ready' ? 200 : 503).json(body);
+  });
+  return router;
+}
+
+async function pingWithin(store: Pick<ParleyStore, 'ping'>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      store.ping().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

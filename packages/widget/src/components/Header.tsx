@@ -1,0 +1,37 @@
+import type { RefObject } from 'preact';
+import type { Strings } from '../i18n';
+import { Icon } from './Icon';
+
+export interface HeaderProps {
+  title: string;
+  subtitle: string | undefined;
+  strings: Strings;
+  newChatRef: RefObject<HTMLButtonElement>;
+  onNewChat(): void;
+  onClose(): void;
+}
+
+/** The panel's title bar; the title names the dialog. */
+export function Header({ title, subtitle, strings, newChatRef, onNewChat, onClose }: HeaderProps) {
+  return (
+    <header class="head">
+      <div class="titles">
+        <h2 id="parley-title">{title}</h2>
+        {subtitle && <p>{subtitle}</p>}
+      </div>
+      <button
+        ref={newChatRef}
+        type="button"
+        class="icon-btn"
+        aria-label={strings.newChat}
+        title={strings.newChat}
+        onClick={onNewChat}
+      >
+        <Icon name="compose" />
+      </button>
+      <button type="button" class="icon-btn" aria-label={strings.close} title={strings.close} onClick={onClose}>
+        <Icon name="close" />
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,67 @@
+import type { Strings } from '../i18n';
+import { useCell } from '../state/cell';
+import type { ChatState, MessageCell } from '../state/chat-state';
+import { Citations } from './Citations';
+import { FailureNotice } from './FailureNotice';
+import { Feedback } from './Feedback';
+import { Markdown } from './Markdown';
+
+export interface MessageProps {
+  /** Read here, so a streaming answer re-renders only its own bubble. */
+  message: MessageCell;
+  state: ChatState;
+  strings: Strings;
+  server: string;
+}
+
+/** One user or assistant message with everything attached to it. */
+export function Message({ message, state, strings, server }: MessageProps) {
+  const m = useCell(message);
+  if (m.role === 'user') {
+    return (
+      <div class="msg user">
+        <p class="bubble">
+          <span class="sr">{strings.you}: </span>
+          {m.text}
+        </p>
+      </div>
+    );
+  }
+  const working = m.phase === 'waiting' || m.phase === 'streaming';
+  return (
+    // aria-busy lets screen readers read the finished answer once instead of every delta.
+    <div class="msg bot" aria-busy={working}>
+      {m.handoff && <p class="note">{strings.handoff(m.handoff)}</p>}
+      {m.tool ? (
+        <p class="note tool">{strings.tools[m.tool.name] ?? m.tool.label}</p>
+      ) : (
+        m.phase === 'waiting' && (
+          <p class="bubble typing">
+            <span class="sr">{strings.typing}</span>
+            <i />
+            <i />
+            <i />
+          </p>
+        )
+      )}
+      {m.text && (
+        <div class="bubble md">
+          <Markdown source={m.text} />
+        </div>
+      )}
+      {m.ticketId && <p class="note ticket">{strings.ticket(m.ticketId)}</p>}
+      {m.citations && <Citations citations={m.citations} server={server} label={strings.sources} />}
+      {m.phase === 'stopped' && <p class="note">{strings.stopped}</p>}
+      {m.failure && (
+        <FailureNotice failure={m.failure} strings={strings} onRetry={() => state.retry(message)} />
+      )}
+      {m.phase === 'done' && m.messageId && (
+        <Feedback
+          rating={m.rating}
+          strings={strings}
+          onRate={(rating) => void state.rate(message, rating)}
+        />
+      )}
+    </div>
+  );
+}
