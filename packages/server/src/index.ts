@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { setTracingDisabled } from '@openai/agents';
+import { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
+import { rateLimitsDisabledWarning } from './http/rate-limits.js';
 import { createKnowledgeBase, DEFAULT_KB_DIR } from './knowledge/knowledge-base.js';
 import { createLogger } from './logger.js';
 import { createModel } from './models.js';
@@ -44,11 +46,19 @@ async function main(): Promise<void> {
     logger,
   });
   const { model, kind, name } = await createModel(config);
+  // Rate-limit counters live in Redis too when the store does, so limits hold across instances.
+  const rateLimitRedis = /^rediss?:\/\//.test(config.store)
+    ? new Redis(config.store, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined;
+  rateLimitRedis?.on('error', (error: Error) =>
+    logger.warn({ err: { message: error.message } }, 'rate-limit Redis error'),
+  );
+  if (!config.limits.enabled) logger.warn(rateLimitsDisabledWarning());
   const widgetPath = resolveWidgetPath();
   const widget = widgetPath ? loadWidgetAsset(widgetPath) : undefined;
   if (!widget) logger.warn('widget.js is not built; run `npm run build` to serve it');
 
-  const { app, drain } = createApp({
+  const { app, drain, tracker } = createApp({
     config,
     store,
     model,
@@ -59,8 +69,14 @@ async function main(): Promise<void> {
     sessionSecrets,
     widget,
     version: VERSION,
+    ...(rateLimitRedis ? { rateLimitRedis } : {}),
   });
   const server = app.listen(config.port, config.host);
+  // Slow clients may not hold sockets open forever: headers within 15 s, whole request in 30 s
+  // (a streamed response is not bounded by these; the stream deadline bounds it).
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -84,11 +100,17 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, activeTurns: tracker.active }, 'shutting down: draining running turns');
+    // /readyz answers 503 from now on, so load balancers stop sending new visitors here.
+    const drained = tracker.drain({ graceMs: config.shutdownGraceMs });
     server.close();
+    server.closeIdleConnections();
+    const result = await drained;
+    logger.info(result, 'turns drained');
     await drain(5_000);
     await knowledgeBase.close();
     await store.close();
+    rateLimitRedis?.disconnect();
     server.closeAllConnections();
     logger.info('stopped');
     process.exit(0);

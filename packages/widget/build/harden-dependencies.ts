@@ -36,7 +36,9 @@ function applyRewrites(code: string, id: string, hardening: Hardening): string {
   for (const { find, replace } of hardening.rewrites) {
     const found = typeof find === 'string' ? out.includes(find) : new RegExp(find).test(out);
     if (!found) {
-      throw new Error(`harden-dependencies: ${String(find)} not found in ${id}; review: ${hardening.why}`);
+      throw new Error(
+        `harden-dependencies: ${String(find)} not found in ${id}; review: ${hardening.why}`,
+      );
     }
     out = typeof find === 'string' ? out.replace(find, replace) : out.replace(find, replace);
   }

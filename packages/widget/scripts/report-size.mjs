@@ -18,5 +18,7 @@ for (const file of FILES) {
   const brotli = brotliCompressSync(bytes, {
     params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY },
   }).length;
-  console.log(`${file.padEnd(16)} raw ${kib(bytes.length)}  gzip ${kib(gzip)}  brotli ${kib(brotli)}`);
+  console.log(
+    `${file.padEnd(16)} raw ${kib(bytes.length)}  gzip ${kib(gzip)}  brotli ${kib(brotli)}`,
+  );
 }

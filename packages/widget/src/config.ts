@@ -8,7 +8,10 @@ import { isWidgetLanguage, normaliseLang } from './contract';
 
 type IsColor = (value: string) => boolean;
 /** Returns the field's value, or `undefined` when the attribute is invalid. */
-type Rule<K extends WidgetConfigKey> = (raw: string, isColor: IsColor) => WidgetConfig[K] | undefined;
+type Rule<K extends WidgetConfigKey> = (
+  raw: string,
+  isColor: IsColor,
+) => WidgetConfig[K] | undefined;
 
 /** The defaults of `WidgetConfig`; `config.test.ts` compares them with shared's schema. */
 export const DEFAULTS = {
@@ -81,7 +84,8 @@ const RULES: { [K in WidgetConfigKey]-?: Rule<K> } = {
   font: oneOf({ system: 1, inherit: 1 }),
 };
 
-const attributeName = (key: string) => `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const attributeName = (key: string) =>
+  `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /**
  * Reads the script tag's `data-*` attributes exactly as shared's `parseWidgetConfig` does (same
@@ -109,7 +113,9 @@ export function readWidgetConfig(
     else {
       // Quote at most a short prefix: a pasted megabyte must not become a megabyte warning.
       const shown = raw.length > 60 ? `${raw.slice(0, 60)}…` : raw;
-      warnings.push(`Parley: ignoring ${attributeName(key)}="${shown}" (invalid value); using the default.`);
+      warnings.push(
+        `Parley: ignoring ${attributeName(key)}="${shown}" (invalid value); using the default.`,
+      );
     }
   }
   return { config: config as WidgetConfig, warnings };

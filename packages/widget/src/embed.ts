@@ -24,7 +24,7 @@ function boot(): void {
   // is the latch, as it is shared by every copy of the script on the page.
   if (window.Parley || customElements.get(TAG_NAME)) return;
   const script = findOwnScript();
-  const { config, warnings } = readWidgetConfig({ ...script?.dataset });
+  const { config, warnings } = readWidgetConfig(script?.dataset ?? {});
   for (const warning of warnings) console.warn(warning);
   const server = config.server ?? new URL(script?.src || location.href).origin;
   // Defined now, not when the body exists, so a second copy running meanwhile sees the latch.

@@ -54,7 +54,10 @@ export function mount(options: MountOptions): ParleyInstance {
   parent.append(element);
   applyHostStyle(element.hostStyle, resolved, element.parentElement ?? document.body);
   const stopTracking = trackVisualViewport(element.hostStyle);
-  render(h(App, { state, options: resolved, strings: getStrings(resolved.lang) }), element.shadowRoot);
+  render(
+    h(App, { state, options: resolved, strings: getStrings(resolved.lang) }),
+    element.shadowRoot,
+  );
 
   let mounted = true;
   const unmount = () => {

@@ -23,7 +23,11 @@ export interface ResolvedOptions extends WidgetConfig {
  * The one place defaults are merged in, the same defaults the script tag's attributes fall back
  * to (and `config.test.ts` holds them equal to the shared schema's).
  */
-export function resolveOptions({ target: _target, server, ...options }: MountOptions): ResolvedOptions {
+export function resolveOptions({
+  target: _target,
+  server,
+  ...options
+}: MountOptions): ResolvedOptions {
   // An option set to `undefined` means "not given", so it must not override a default.
   const given: Partial<WidgetConfig> = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),

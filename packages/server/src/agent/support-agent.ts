@@ -1,4 +1,4 @@
-import { Agent, type Model, type Tool } from '@openai/agents';
+import { Agent, type InputGuardrail, type Model, type Tool } from '@openai/agents';
 import type { SpecialistConfig } from '../config-file.js';
 import type { TurnContext } from './context.js';
 import { specialistInstructions, supportInstructions } from './instructions.js';
@@ -10,6 +10,8 @@ export interface SupportAgentOptions {
   /** search_knowledge_base, get_business_hours, create_support_ticket. */
   tools: Tool<TurnContext>[];
   model: Model;
+  /** Screens the visitor's message before any model call (entry agent only). */
+  inputGuardrails?: InputGuardrail[];
 }
 
 /** The agent graph for a process: built once at start-up and reused by every turn. */
@@ -45,6 +47,7 @@ export function createSupportAgents(options: SupportAgentOptions): SupportAgents
     tools: options.tools,
     handoffs: specialists,
     model: options.model,
+    inputGuardrails: options.inputGuardrails ?? [],
   });
   const displayNames = new Map(options.specialists.map((s) => [s.name, s.displayName]));
   displayNames.set('support', 'Support');

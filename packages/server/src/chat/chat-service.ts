@@ -4,9 +4,12 @@ import type { Clock } from '../clock.js';
 import { HttpError } from '../http/errors.js';
 import type { StoredReply } from '../sessions/store.js';
 import { type AgentTurnDeps, type AgentTurnResult, runAgentTurn } from './run-turn.js';
+import type { TurnBudget } from './turn-budget.js';
 
 export interface ChatServiceDeps extends AgentTurnDeps {
   clock: Clock;
+  /** The per-session daily budget of turns and tokens; checked before any model call. */
+  budget?: TurnBudget;
   /** How long a turn may hold its session's lock; longer than the turn timeout. */
   lockTtlMs?: number;
 }
@@ -65,10 +68,16 @@ export function createChatService(deps: ChatServiceDeps) {
       throw turnInProgress();
     }
     try {
+      const allowance = await deps.budget?.check(sessionId);
+      if (allowance && !allowance.allowed)
+        throw budgetExhausted(allowance.resetsAt, deps.clock.now());
       request.onAccepted?.();
       await store.touchSession(sessionId);
       await store.appendMessage(sessionId, message('user', request.message, now()));
       const run = await runAgentTurn(deps, request);
+      await deps.budget?.record(sessionId, run.usage).catch((error: Error) => {
+        deps.logger.warn({ err: { message: error.message } }, 'could not record turn usage');
+      });
       const reply: StoredReply = {
         messageId: newMessageId(),
         reply: run.text,
@@ -104,6 +113,16 @@ function turnInProgress(): HttpError {
   return new HttpError(
     'turn_in_progress',
     'A reply to your previous message is still being written',
+  );
+}
+
+function budgetExhausted(resetsAt: string, now: number): HttpError {
+  const retryAfter = Math.max(1, Math.ceil((Date.parse(resetsAt) - now) / 1000));
+  const time = new Date(resetsAt).toISOString().slice(11, 16);
+  return new HttpError(
+    'budget_exhausted',
+    `This conversation has reached today's limit. Please come back after ${time} UTC, or start a new conversation tomorrow.`,
+    { headers: { 'Retry-After': String(retryAfter) } },
   );
 }
 

@@ -218,7 +218,7 @@ describe('POST /api/chat as JSON', () => {
     const { baseUrl } = await start(new ScriptedModel([]));
     const response = await fetch(`${baseUrl}/api/chat`, {
       method: 'POST',
-      headers: { 'Content-Type': 'text/plain' },
+      headers: { 'Content-Type': 'text/plain', Origin: baseUrl },
       body: 'hello',
     });
     expect(response.status).toBe(415);
@@ -257,7 +257,7 @@ describe('sessions over HTTP', () => {
     const token = tokenOf(await streamChat(baseUrl, 'hello'))!;
     const deleted = await fetch(`${baseUrl}/api/chat/session`, {
       method: 'DELETE',
-      headers: { Authorization: `Bearer ${token}` },
+      headers: { Authorization: `Bearer ${token}`, Origin: baseUrl },
     });
     expect(deleted.status).toBe(204);
     expect((await getHistory(baseUrl, { token })).status).toBe(401);
@@ -314,7 +314,11 @@ describe('feedback', () => {
     const post = (body: unknown) =>
       fetch(`${baseUrl}/api/chat/feedback`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${token}`,
+          Origin: baseUrl,
+        },
         body: JSON.stringify(body),
       });
     expect((await post({ messageId: doneOf(chat)!.messageId, rating: 'up' })).status).toBe(204);

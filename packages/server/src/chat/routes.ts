@@ -8,15 +8,19 @@ import {
   RETRYABLE_ERROR_CODES,
   type StreamEvent,
 } from '@parley/shared';
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import type { Clock } from '../clock.js';
 import { HttpError } from '../http/errors.js';
+import { runMiddleware } from '../http/run-middleware.js';
 import type { SessionIdentity } from '../http/session-identity.js';
 import { startSse } from '../http/sse.js';
 import { parseInput } from '../http/validate.js';
+import type { TurnTracker } from '../lifecycle/turn-tracker.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { ParleyStore } from '../sessions/store.js';
 import type { ChatService, TurnOutcome } from './chat-service.js';
 import { TurnAbortedError, TurnFailedError } from './turn-errors.js';
+import { observeTurn, type TurnObserverDeps } from './turn-observer.js';
 
 export interface ChatRoutesDeps {
   chat: ChatService;
@@ -24,8 +28,17 @@ export interface ChatRoutesDeps {
   store: ParleyStore;
   clock: Clock;
   maxMessageLength: number;
-  /** Observes every finished turn (metrics, logs). */
-  onTurn?: (outcome: TurnOutcome | undefined, error: unknown) => void;
+  /** A stream still open after this long is ended with a retryable error. */
+  maxStreamDurationMs: number;
+  limits: {
+    ipMessages: RequestHandler;
+    ipSessions: RequestHandler;
+    sessionMessages: RequestHandler;
+  };
+  streams: RequestHandler;
+  tracker: TurnTracker;
+  metrics: Metrics;
+  observer: TurnObserverDeps;
 }
 
 /** `/api/chat`: send a message (JSON or SSE), read history, erase the session, rate an answer. */
@@ -33,58 +46,91 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
   const router = Router();
   const ChatRequest = createChatRequestSchema(deps.maxMessageLength);
 
-  router.post('/api/chat', async (req, res) => {
-    const body = parseInput(ChatRequest, req.body);
-    const rawKey = req.get(IDEMPOTENCY_KEY_HEADER);
-    const idempotencyKey = rawKey === undefined ? undefined : parseInput(ClientId, rawKey);
-    const session = await deps.identity.findOrCreate(req, res);
-    const controller = new AbortController();
-    const base = {
-      sessionId: session.id,
-      message: body.message,
-      idempotencyKey,
-      signal: controller.signal,
-    };
-
-    if (!wantsEventStream(req.get('accept'))) {
-      res.on('close', () => {
-        if (!res.writableFinished) controller.abort();
-      });
-      const outcome = await observe(deps, deps.chat.turn({ ...base, emit: () => {} }));
-      const reply: ChatReply = { ...outcome.reply, sessionToken: session.token };
-      res.json(reply);
-      return;
-    }
-
-    let sse: ReturnType<typeof startSse> | undefined;
-    const emit = (event: StreamEvent) => sse?.send(event);
-    try {
-      const outcome = await observe(
-        deps,
+  router.post(
+    '/api/chat',
+    deps.limits.ipMessages,
+    deps.limits.ipSessions,
+    deps.streams,
+    async (req, res) => {
+      const body = parseInput(ChatRequest, req.body);
+      const rawKey = req.get(IDEMPOTENCY_KEY_HEADER);
+      const idempotencyKey = rawKey === undefined ? undefined : parseInput(ClientId, rawKey);
+      const session = await deps.identity.findOrCreate(req, res);
+      res.locals.sessionId = session.id;
+      await runMiddleware(deps.limits.sessionMessages, req, res);
+      const tracked = deps.tracker.begin();
+      const client = new AbortController();
+      const deadline = streamDeadline(deps.maxStreamDurationMs);
+      const observer = observeTurn(deps.observer, res, session.id);
+      const turn = (emit: (event: StreamEvent) => void, onAccepted?: () => void) =>
         deps.chat.turn({
-          ...base,
-          emit,
+          sessionId: session.id,
+          message: body.message,
+          idempotencyKey,
+          signal: AbortSignal.any([client.signal, tracked.signal, deadline.signal]),
+          emit: observer.emit(emit),
           onAccepted: () => {
-            sse = startSse(res, { onClientGone: () => controller.abort() });
-            if (session.created) emit({ event: 'session', data: { token: session.token } });
+            observer.accepted();
+            onAccepted?.();
           },
-        }),
-      );
-      if (outcome.replayed) emit({ event: 'delta', data: { text: outcome.reply.reply } });
-      const { messageId, reply: text, toolsUsed, citations, ticketId } = outcome.reply;
-      emit({
-        event: 'done',
-        data: { messageId, text, toolsUsed, citations, ...(ticketId ? { ticketId } : {}) },
-      });
-    } catch (error) {
-      // Before the stream started, errors are ordinary JSON responses with a status.
-      if (!sse) throw error;
-      if (!(error instanceof TurnAbortedError))
-        emit({ event: 'error', data: toErrorEventData(error) });
-    } finally {
-      sse?.close();
-    }
-  });
+        });
+      const finish = async (run: Promise<TurnOutcome>): Promise<TurnOutcome> => {
+        try {
+          const outcome = await run;
+          observer.finished(outcome, undefined, body.message);
+          return outcome;
+        } catch (error) {
+          observer.finished(undefined, error, body.message);
+          throw error instanceof TurnFailedError
+            ? new HttpError(error.code, error.message, { cause: error })
+            : error;
+        } finally {
+          tracked.end();
+          deadline.clear();
+        }
+      };
+
+      if (!wantsEventStream(req.get('accept'))) {
+        res.on('close', () => {
+          if (!res.writableFinished) client.abort();
+        });
+        const outcome = await finish(turn(() => {})).catch((error: unknown) => {
+          // The client hung up; there is nobody to answer.
+          if (error instanceof TurnAbortedError) return undefined;
+          throw error;
+        });
+        if (!outcome) return;
+        const reply: ChatReply = { ...outcome.reply, sessionToken: session.token };
+        res.json(reply);
+        return;
+      }
+
+      let sse: ReturnType<typeof startSse> | undefined;
+      const send = (event: StreamEvent) => sse?.send(event);
+      try {
+        const outcome = await finish(
+          turn(send, () => {
+            sse = startSse(res, { onClientGone: () => client.abort() });
+            res.once('close', deps.metrics.streamOpened());
+            if (session.created) send({ event: 'session', data: { token: session.token } });
+          }),
+        );
+        if (outcome.replayed) send({ event: 'delta', data: { text: outcome.reply.reply } });
+        const { messageId, reply: text, toolsUsed, citations, ticketId } = outcome.reply;
+        send({
+          event: 'done',
+          data: { messageId, text, toolsUsed, citations, ...(ticketId ? { ticketId } : {}) },
+        });
+      } catch (error) {
+        // Before the stream started, errors are ordinary JSON responses with a status.
+        if (!sse) throw error;
+        if (!(error instanceof TurnAbortedError))
+          send({ event: 'error', data: toErrorEventData(error) });
+      } finally {
+        sse?.close();
+      }
+    },
+  );
 
   router.get('/api/chat/history', async (req, res) => {
     const session = await deps.identity.find(req, res);
@@ -111,6 +157,7 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
       sessionId: session.id,
       createdAt: new Date(deps.clock.now()).toISOString(),
     });
+    deps.metrics.feedback(feedback.rating);
     res.status(204).end();
   });
 
@@ -124,18 +171,19 @@ function wantsEventStream(accept: string | undefined): boolean {
   );
 }
 
-async function observe(deps: ChatRoutesDeps, turn: Promise<TurnOutcome>): Promise<TurnOutcome> {
-  try {
-    const outcome = await turn;
-    deps.onTurn?.(outcome, undefined);
-    return outcome;
-  } catch (error) {
-    deps.onTurn?.(undefined, error);
-    if (error instanceof TurnFailedError) {
-      throw new HttpError(error.code, error.message, { cause: error });
-    }
-    throw error;
-  }
+/** Aborts with a retryable error when a stream has been open too long. */
+function streamDeadline(ms: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(
+      new TurnFailedError(
+        'model_unavailable',
+        'This answer took too long. Please send your message again.',
+      ),
+    );
+  }, ms);
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 function toErrorEventData(error: unknown): Extract<StreamEvent, { event: 'error' }>['data'] {

@@ -1,12 +1,13 @@
-import type { Runner, RunStreamEvent } from '@openai/agents';
+import { InputGuardrailTripwireTriggered, type Runner, type RunStreamEvent } from '@openai/agents';
 import type { Citation, StreamEvent } from '@parley/shared';
 import type { Logger } from 'pino';
 import { createTurnContext, type TurnContext } from '../agent/context.js';
+import { GUARDRAIL_REFUSAL } from '../agent/guardrails/input-guardrail.js';
 import type { SupportAgents } from '../agent/support-agent.js';
 import type { ParleyStore } from '../sessions/store.js';
 import { StoreSession } from '../sessions/store-session.js';
 import { toolLabel } from './tool-labels.js';
-import { classifyTurnError } from './turn-errors.js';
+import { classifyTurnError, TurnFailedError } from './turn-errors.js';
 
 /** Said when a model returns nothing at all: a complete, honest turn that offers a way forward. */
 export const EMPTY_ANSWER_FALLBACK =
@@ -25,7 +26,10 @@ export interface AgentTurnDeps {
 export interface AgentTurnInput {
   sessionId: string;
   message: string;
-  /** Aborted when the client goes away or presses Stop. */
+  /**
+   * Aborted when the client goes away or presses Stop (any reason), or by the server with a
+   * {@link TurnFailedError} as reason (shutdown, stream deadline) that the visitor is told about.
+   */
   signal: AbortSignal;
   /** Receives tool, handoff and delta events as they happen. */
   emit: (event: StreamEvent) => void;
@@ -38,6 +42,8 @@ export interface AgentTurnResult {
   ticketId: string | undefined;
   agent: string;
   usage: { inputTokens: number; outputTokens: number; totalTokens: number; requests: number };
+  /** True when the input guardrail refused the message (and no model was called). */
+  refused: boolean;
 }
 
 /**
@@ -117,9 +123,32 @@ export async function runAgentTurn(
         totalTokens: usage.totalTokens,
         requests: usage.requests,
       },
+      refused: false,
     };
   } catch (error) {
-    const reason = input.signal.aborted ? 'client' : timeout.aborted ? 'timeout' : undefined;
+    if (error instanceof InputGuardrailTripwireTriggered) {
+      // A polite refusal is a complete turn: stored, streamed, and no model was called.
+      await replaceTurnItems(store, sessionId, itemsBefore, input.message, GUARDRAIL_REFUSAL);
+      input.emit({ event: 'delta', data: { text: GUARDRAIL_REFUSAL } });
+      return {
+        text: GUARDRAIL_REFUSAL,
+        toolsUsed: [],
+        citations: [],
+        ticketId: undefined,
+        agent,
+        usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, requests: 0 },
+        refused: true,
+      };
+    }
+    const serverReason =
+      input.signal.reason instanceof TurnFailedError ? input.signal.reason : undefined;
+    const reason = serverReason
+      ? undefined
+      : input.signal.aborted
+        ? 'client'
+        : timeout.aborted
+          ? 'timeout'
+          : undefined;
     await replaceTurnItems(store, sessionId, itemsBefore, input.message).catch(
       (rollbackError: Error) => {
         deps.logger.error(
@@ -128,7 +157,7 @@ export async function runAgentTurn(
         );
       },
     );
-    throw classifyTurnError(error, reason);
+    throw serverReason ?? classifyTurnError(error, reason);
   }
 }
 

@@ -1,4 +1,4 @@
-import { InputGuardrailTripwireTriggered, MaxTurnsExceededError } from '@openai/agents';
+import { MaxTurnsExceededError } from '@openai/agents';
 import { type ErrorCode, RETRYABLE_ERROR_CODES } from '@parley/shared';
 import { APIError } from 'openai';
 import { ParleyError } from '../http/errors.js';
@@ -38,12 +38,6 @@ export function classifyTurnError(
         cause: error,
       },
     );
-  }
-  if (error instanceof InputGuardrailTripwireTriggered) {
-    return new TurnFailedError('invalid_request', "Sorry, I can't help with that message.", {
-      cause: error,
-      retryable: false,
-    });
   }
   if (error instanceof MaxTurnsExceededError) {
     return new TurnFailedError(

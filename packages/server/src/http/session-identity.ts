@@ -85,8 +85,11 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
 
   /** The caller's session, created now (lazily, on the first message) when there is none. */
   async function findOrCreate(req: Request, res: Response): Promise<VisitorSession> {
-    const existing = await find(req, res);
-    if (existing) return existing;
+    return (await find(req, res)) ?? create(res);
+  }
+
+  /** Issues a new session: a fresh random id, its signed token, and the cookie. */
+  async function create(res: Response): Promise<VisitorSession> {
     const id = createSessionId();
     await store.createSession(id);
     options.onCreated?.();
@@ -103,7 +106,7 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
     return true;
   }
 
-  return { find, findOrCreate, destroy };
+  return { find, findOrCreate, create, destroy };
 }
 
 export type SessionIdentity = ReturnType<typeof createSessionIdentity>;

@@ -58,6 +58,14 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+/** What one session used on one UTC day. */
+export interface UsageTotals {
+  /** Completed turns (one per visitor message answered by the model). */
+  turns: number;
+  /** Model tokens, input and output, as the Agents SDK's run usage counts them. */
+  tokens: number;
+}
+
 /** Lifetimes every store enforces; all in milliseconds. */
 export interface StoreLimits {
   /** A session unused for this long is gone (idle TTL). */
@@ -85,7 +93,10 @@ export interface ParleyStore {
   getSession(id: string): Promise<SessionRecord | undefined>;
   /** Marks the session used now, extending its idle TTL. */
   touchSession(id: string): Promise<void>;
-  /** Erases items, transcript and idempotency records; the id can never be used again. Tickets stay. */
+  /**
+   * Erases items, transcript, idempotency records and usage counters; the id can never be used
+   * again. Tickets stay.
+   */
   deleteSession(id: string): Promise<void>;
 
   // Model items (the Agents SDK Session's storage)
@@ -118,6 +129,24 @@ export interface ParleyStore {
   completeIdempotent(sessionId: string, key: string, reply: StoredReply): Promise<void>;
   /** Forgets a running record whose turn failed, so the same key may be retried. */
   abandonIdempotent(sessionId: string, key: string): Promise<void>;
+
+  // Usage counters (per session, per UTC day; the turn budget reads and writes them)
+  /**
+   * Adds `delta` to the session's counters for `day` ('YYYY-MM-DD', UTC) in one atomic step and
+   * returns the new totals for that day. Counters belong to the session: they go with it when it
+   * is deleted or expires. Writing day D may forget days before D - 6 (`USAGE_DAYS_KEPT`). Does
+   * not touch the session: its idle TTL is unchanged.
+   *
+   * Unlike the other writes, a session that is unknown, expired or deleted is not an error:
+   * nothing is recorded (no session is brought back) and zeros are returned. Usage is recorded
+   * after a turn has already answered, best effort, and the visitor deleting their data mid-turn
+   * must not turn that answer into a failure.
+   *
+   * @throws RangeError for a `day` that is not a calendar date, or a negative or fractional delta.
+   */
+  addUsage(sessionId: string, day: string, delta: UsageTotals): Promise<UsageTotals>;
+  /** The session's totals for `day`; zeros when none, or when the session is not live. */
+  getUsage(sessionId: string, day: string): Promise<UsageTotals>;
 
   // One turn at a time per session
   /** Takes the session's turn lock, or returns undefined when another turn holds it. */

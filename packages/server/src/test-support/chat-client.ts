@@ -10,7 +10,8 @@ export interface ChatCallOptions {
   token?: string;
   cookie?: string;
   idempotencyKey?: string;
-  origin?: string;
+  /** Sent as `Origin`; defaults to the server's own origin, as a browser on the demo page would. `null` sends none. */
+  origin?: string | null;
   signal?: AbortSignal;
   headers?: Record<string, string>;
 }
@@ -28,15 +29,17 @@ export interface StreamedChat {
 }
 
 function headersFor(
+  baseUrl: string,
   options: ChatCallOptions,
   extra: Record<string, string> = {},
 ): Record<string, string> {
+  const origin = options.origin === undefined ? new URL(baseUrl).origin : options.origin;
   return {
     ...extra,
+    ...(origin ? { Origin: origin } : {}),
     ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
     ...(options.cookie ? { Cookie: options.cookie } : {}),
     ...(options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {}),
-    ...(options.origin ? { Origin: options.origin } : {}),
     ...options.headers,
   };
 }
@@ -49,7 +52,7 @@ export async function streamChat(
 ): Promise<StreamedChat> {
   const response = await fetch(`${baseUrl}/api/chat`, {
     method: 'POST',
-    headers: headersFor(options, {
+    headers: headersFor(baseUrl, options, {
       'Content-Type': 'application/json',
       Accept: 'text/event-stream',
     }),
@@ -86,7 +89,7 @@ export async function sendChat(
 ): Promise<{ status: number; headers: Headers; body: ChatReply & ErrorBody }> {
   const response = await fetch(`${baseUrl}/api/chat`, {
     method: 'POST',
-    headers: headersFor(options, { 'Content-Type': 'application/json' }),
+    headers: headersFor(baseUrl, options, { 'Content-Type': 'application/json' }),
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return {
@@ -100,7 +103,9 @@ export async function getHistory(
   baseUrl: string,
   options: ChatCallOptions = {},
 ): Promise<{ status: number; body: HistoryResponse & ErrorBody }> {
-  const response = await fetch(`${baseUrl}/api/chat/history`, { headers: headersFor(options) });
+  const response = await fetch(`${baseUrl}/api/chat/history`, {
+    headers: headersFor(baseUrl, options),
+  });
   return { status: response.status, body: (await response.json()) as HistoryResponse & ErrorBody };
 }
 

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Model } from '@openai/agents';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { OfflineModel } from '../agent/models/offline-model.js';
 import { createApp, type ParleyApp } from '../app.js';
 import { type Clock, ManualClock } from '../clock.js';
@@ -22,6 +22,8 @@ export interface TestAppOptions {
   knowledgeBase?: KnowledgeBase;
   sessionSecrets?: string[];
   fetch?: typeof fetch;
+  /** Silent unless a test wants to read the log lines. */
+  logger?: Logger;
 }
 
 export interface TestApp {
@@ -77,7 +79,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     modelKind: options.model ? 'custom' : 'offline',
     knowledgeBase: options.knowledgeBase ?? (await sampleKnowledgeBase()),
     clock,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     sessionSecrets: options.sessionSecrets ?? [TEST_SESSION_SECRET],
     widget: undefined,
     ...(options.fetch ? { fetch: options.fetch } : {}),

@@ -7,7 +7,11 @@ import { readEventStream } from './stream';
 /** Everything the widget asks of the Parley server. */
 export interface ApiClient {
   /** `POST /api/chat` as a stream of events. The key is reused verbatim when a message is retried. */
-  chat(request: ChatRequest, idempotencyKey: string, signal: AbortSignal): AsyncIterable<StreamEvent>;
+  chat(
+    request: ChatRequest,
+    idempotencyKey: string,
+    signal: AbortSignal,
+  ): AsyncIterable<StreamEvent>;
   /** `GET /api/chat/history`; empty when there is no (valid) session. */
   history(): Promise<HistoryResponse>;
   /** `DELETE /api/chat/session`, then forgets the token. */
@@ -91,15 +95,21 @@ export function createApiClient({ server, fetch: fetchImpl = fetch }: ApiClientO
     },
     async history() {
       try {
-        const body = (await (await request('/api/chat/history')).json()) as Partial<HistoryResponse>;
+        const body = (await (
+          await request('/api/chat/history')
+        ).json()) as Partial<HistoryResponse>;
         // Keep only entries the transcript can show; anything else is a newer server's business.
         const messages = (Array.isArray(body.messages) ? body.messages : []).filter(
-          (m) => typeof m?.id === 'string' && typeof m.content === 'string' && (m.role === 'user' || m.role === 'assistant'),
+          (m) =>
+            typeof m?.id === 'string' &&
+            typeof m.content === 'string' &&
+            (m.role === 'user' || m.role === 'assistant'),
         );
         return { messages };
       } catch (error) {
         // A stale token means there is no conversation to restore, not that something broke.
-        if (error instanceof ParleyError && error.code === 'session_invalid') return { messages: [] };
+        if (error instanceof ParleyError && error.code === 'session_invalid')
+          return { messages: [] };
         throw error;
       }
     },

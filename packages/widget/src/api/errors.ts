@@ -41,7 +41,8 @@ export async function errorFromResponse(response: Response): Promise<ParleyError
   const body = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
   const error = body?.error;
   // The server owns the code list; an unknown code still works (it reads as a generic failure).
-  const code = typeof error?.code === 'string' ? error.code : (STATUS_CODES[response.status] ?? 'internal');
+  const code =
+    typeof error?.code === 'string' ? error.code : (STATUS_CODES[response.status] ?? 'internal');
   const message = typeof error?.message === 'string' ? error.message : `HTTP ${response.status}`;
   return new ParleyError(code, message, { retryAfter: retryAfterSeconds(response.headers) });
 }

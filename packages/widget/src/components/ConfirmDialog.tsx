@@ -13,7 +13,13 @@ export interface ConfirmDialogProps {
  * Focus starts on Cancel, the safe choice, and stays on the two buttons until one is chosen;
  * Escape cancels.
  */
-export function ConfirmDialog({ message, confirmLabel, cancelLabel, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  message,
+  confirmLabel,
+  cancelLabel,
+  onConfirm,
+  onCancel,
+}: ConfirmDialogProps) {
   const cancel = useRef<HTMLButtonElement>(null);
   const confirm = useRef<HTMLButtonElement>(null);
 

@@ -29,7 +29,13 @@ export function Header({ title, subtitle, strings, newChatRef, onNewChat, onClos
       >
         <Icon name="compose" />
       </button>
-      <button type="button" class="icon-btn" aria-label={strings.close} title={strings.close} onClick={onClose}>
+      <button
+        type="button"
+        class="icon-btn"
+        aria-label={strings.close}
+        title={strings.close}
+        onClick={onClose}
+      >
         <Icon name="close" />
       </button>
     </header>

@@ -24,8 +24,8 @@ function renderBlock(block: Block, key: number): VNode {
         </p>
       );
     case 'code':
-      // Focusable so keyboard users can scroll long lines sideways.
       return (
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe scrollable-region-focusable).
         <pre key={key} tabIndex={0}>
           <code>{block.text}</code>
         </pre>
@@ -45,26 +45,29 @@ function renderBlock(block: Block, key: number): VNode {
 
 /** List items render tight: a leading paragraph becomes plain inline content. */
 function renderListItem([first, ...rest]: Block[]) {
-  if (first?.type !== 'paragraph') return [first, ...rest].filter((b) => b !== undefined).map(renderBlock);
+  if (first?.type !== 'paragraph')
+    return [first, ...rest].filter((b) => b !== undefined).map(renderBlock);
   return [renderInlines(first.children), ...rest.map((block, i) => renderBlock(block, i + 1))];
 }
 
 function renderInlines(nodes: Inline[]) {
-  return nodes.map((node, key) => {
-    if (typeof node === 'string') return node;
-    switch (node.type) {
-      case 'code':
-        return <code key={key}>{node.text}</code>;
-      case 'strong':
-        return <strong key={key}>{renderInlines(node.children)}</strong>;
-      case 'em':
-        return <em key={key}>{renderInlines(node.children)}</em>;
-      case 'link':
-        return (
-          <a key={key} href={node.href} target="_blank" rel="noopener noreferrer">
-            {renderInlines(node.children)}
-          </a>
-        );
-    }
-  });
+  return nodes.map(renderInline);
+}
+
+function renderInline(node: Inline, key: number) {
+  if (typeof node === 'string') return node;
+  if (node.type === 'code') return <code key={key}>{node.text}</code>;
+  const children = renderInlines(node.children);
+  if (node.type === 'link') {
+    return (
+      <a key={key} href={node.href} target="_blank" rel="noopener noreferrer">
+        {children}
+      </a>
+    );
+  }
+  return node.type === 'strong' ? (
+    <strong key={key}>{children}</strong>
+  ) : (
+    <em key={key}>{children}</em>
+  );
 }

@@ -21,7 +21,14 @@ const FOLLOW_SLACK = 32;
  * bottom whenever its content grows, unless the visitor has scrolled up to read; a new message
  * re-pins it. The resize observer fires after layout and before paint, so nothing jumps.
  */
-export function MessageList({ state, strings, greeting, starters, server, onStarter }: MessageListProps) {
+export function MessageList({
+  state,
+  strings,
+  greeting,
+  starters,
+  server,
+  onStarter,
+}: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const following = useRef(true);
@@ -50,8 +57,15 @@ export function MessageList({ state, strings, greeting, starters, server, onStar
   };
 
   return (
-    // Focusable so keyboard users can scroll the transcript.
-    <div ref={scroller} class="log" role="log" aria-labelledby="parley-title" tabIndex={0} onScroll={onScroll}>
+    <div
+      ref={scroller}
+      class="log"
+      role="log"
+      aria-labelledby="parley-title"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the transcript scrolls, so keyboard users must be able to reach it (axe scrollable-region-focusable).
+      tabIndex={0}
+      onScroll={onScroll}
+    >
       <div ref={content} class="log-inner">
         <div class="msg bot">
           <p class="bubble">{greeting}</p>
@@ -66,7 +80,13 @@ export function MessageList({ state, strings, greeting, starters, server, onStar
           </div>
         )}
         {messages.map((message) => (
-          <Message key={message.peek().id} message={message} state={state} strings={strings} server={server} />
+          <Message
+            key={message.peek().id}
+            message={message}
+            state={state}
+            strings={strings}
+            server={server}
+          />
         ))}
       </div>
     </div>

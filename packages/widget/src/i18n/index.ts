@@ -17,7 +17,10 @@ const LOCALES: Record<WidgetLanguage, Strings> = { en, es, de, fr, ar };
  * @example
  * pickLanguage(undefined, 'de-AT') // 'de'
  */
-export function pickLanguage(configured: WidgetLanguage | undefined, pageLang: string): WidgetLanguage {
+export function pickLanguage(
+  configured: WidgetLanguage | undefined,
+  pageLang: string,
+): WidgetLanguage {
   if (configured) return configured;
   const page = normaliseLang(pageLang);
   return isWidgetLanguage(page) ? page : 'en';

@@ -60,7 +60,12 @@ export function parseInline(text: string, insideLink = false): Inline[] {
         const children = parseInline(link.label, true);
         if (buffer) out.push(buffer);
         buffer = '';
-        if (link.href) out.push({ type: 'link', href: link.href, children: children.length ? children : [link.href] });
+        if (link.href)
+          out.push({
+            type: 'link',
+            href: link.href,
+            children: children.length ? children : [link.href],
+          });
         else out.push(...children);
         i = link.end;
         continue;
@@ -97,39 +102,37 @@ function codeSpan(text: string, start: number): { text: string; end: number } | 
   return undefined;
 }
 
-function emphasisAt(
-  text: string,
-  start: number,
-): { node: Inline; end: number } | undefined {
+function emphasisAt(text: string, start: number): { node: Inline; end: number } | undefined {
   const ch = text[start] as '*' | '_';
   const double = text[start + 1] === ch;
-  const delimiter = double ? ch + ch : ch;
-  const contentStart = start + delimiter.length;
+  const size = double ? 2 : 1;
+  const contentStart = start + size;
   // Openers must touch their text ("* not emphasis"), and `_` never works inside a word (snake_case).
   if (/\s/.test(text[contentStart] ?? ' ')) return undefined;
   if (ch === '_' && WORD.test(text[start - 1] ?? '')) return undefined;
 
   let j = contentStart + 1;
   while (j < text.length) {
-    if (text[j] === '\\') {
-      j += 2;
-      continue;
-    }
-    if (text[j] === '`') {
-      j = codeSpan(text, j)?.end ?? j + 1;
-      continue;
-    }
-    if (text.startsWith(delimiter, j) && !/\s/.test(text[j - 1] ?? ' ')) {
-      // In a run such as `***`, the closer is the last `delimiter.length` characters of the run.
-      while (text[j + delimiter.length] === ch) j++;
-      const closesWord = ch === '_' && WORD.test(text[j + delimiter.length] ?? '');
-      if (!closesWord) {
-        const children = parseInline(text.slice(contentStart, j));
-        return { node: { type: double ? 'strong' : 'em', children }, end: j + delimiter.length };
+    const c = text[j];
+    if (c === '\\') j += 2;
+    else if (c === '`') j = codeSpan(text, j)?.end ?? j + 1;
+    else if (c !== ch) j++;
+    else {
+      let run = 1;
+      while (text[j + run] === ch) run++;
+      const closes =
+        run >= size &&
+        !/\s/.test(text[j - 1] as string) &&
+        !(ch === '_' && WORD.test(text[j + run] ?? '')) &&
+        // Inside `*...*`, a `**` pair belongs to a nested strong, so `*a **b** c*` nests.
+        !(size === 1 && run === 2);
+      if (closes) {
+        // The closer is the last `size` characters of the run: `***x***` is strong around em.
+        const children = parseInline(text.slice(contentStart, j + run - size));
+        return { node: { type: double ? 'strong' : 'em', children }, end: j + run };
       }
+      j += run;
     }
-    // A single delimiter must skip over doubled ones, so `*a **b** c*` nests instead of closing early.
-    j += !double && text[j] === ch && text[j + 1] === ch ? 2 : 1;
   }
   return undefined;
 }
@@ -151,9 +154,10 @@ function linkAt(
     }
   }
   if (close === -1 || text[close + 1] !== '(') return undefined;
-  const target = /^\(\s*(<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)(?:\s+("[^"]*"|'[^']*'))?\s*\)/.exec(
-    text.slice(close + 1),
-  );
+  const target =
+    /^\(\s*(<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))*)(?:\s+("[^"]*"|'[^']*'))?\s*\)/.exec(
+      text.slice(close + 1),
+    );
   if (!target) return undefined;
   const destination = (target[1] ?? '').replace(/^<|>$/g, '').replace(/\\(.)/g, '$1');
   return {

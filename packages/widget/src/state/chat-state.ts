@@ -111,13 +111,21 @@ export function createChatState({
     const controller = new AbortController();
     active = controller;
     busy.value = true;
-    patch(reply, { phase: 'waiting', text: '', tool: undefined, handoff: undefined, failure: undefined });
+    patch(reply, {
+      phase: 'waiting',
+      text: '',
+      tool: undefined,
+      handoff: undefined,
+      failure: undefined,
+    });
     try {
       const body = { message: request.message, clientMessageId: request.clientMessageId };
       for await (const event of client.chat(body, request.idempotencyKey, controller.signal)) {
         if (event.event === 'session') client.setToken(event.data.token);
         if (event.event === 'error') {
-          throw new ParleyError(event.data.code, event.data.message, { retryable: event.data.retryable });
+          throw new ParleyError(event.data.code, event.data.message, {
+            retryable: event.data.retryable,
+          });
         }
         reply.value = applyStreamEvent(reply.peek(), event);
         if (event.event === 'done') return finish(reply);
@@ -147,7 +155,11 @@ export function createChatState({
     const { code, retryable, retryAfter } = error;
     const waiting = retryAfter !== undefined;
     const offline = code === 'network' && navigator.onLine === false;
-    patch(reply, { phase: 'failed', tool: undefined, failure: { code, retryable, retryAfter, waiting, offline } });
+    patch(reply, {
+      phase: 'failed',
+      tool: undefined,
+      failure: { code, retryable, retryAfter, waiting, offline },
+    });
     if (waiting) {
       later(retryAfter * 1000, () => {
         const failure = reply.peek().failure;
@@ -155,6 +167,13 @@ export function createChatState({
       });
     }
     events.emit('error', { code, message: error.message });
+  }
+
+  /** Aborts the running turn; the composer is free again at once, not when the stream unwinds. */
+  function cancelTurn(): void {
+    active?.abort();
+    active = undefined;
+    busy.value = false;
   }
 
   function later(ms: number, run: () => void): void {
@@ -223,16 +242,21 @@ export function createChatState({
         phase: 'waiting',
         request: { message, clientMessageId, idempotencyKey: randomId() },
       });
-      const question = cell<ChatMessage>({ id: clientMessageId, role: 'user', text: message, phase: 'done' });
+      const question = cell<ChatMessage>({
+        id: clientMessageId,
+        role: 'user',
+        text: message,
+        phase: 'done',
+      });
       messages.value = [...messages.peek(), question, reply];
       events.emit('message', { role: 'user', text: message, id: clientMessageId });
       guard(runTurn(reply));
       return true;
     },
     retry,
-    stop: () => active?.abort(),
+    stop: cancelTurn,
     async newConversation() {
-      active?.abort();
+      cancelTurn();
       messages.value = [];
       unread.value = 0;
       historyRequested = true;
@@ -255,7 +279,7 @@ export function createChatState({
       }
     },
     dispose() {
-      active?.abort();
+      cancelTurn();
       for (const timer of timers) clearTimeout(timer);
       window.removeEventListener('online', onOnline);
       window.removeEventListener('offline', onOffline);

@@ -52,11 +52,20 @@ export interface ChatMessage {
 export function applyStreamEvent(message: ChatMessage, event: StreamEvent): ChatMessage {
   switch (event.event) {
     case 'delta':
-      return { ...message, phase: 'streaming', text: message.text + event.data.text };
+      // Text arriving means any tool has finished, even if its `done` event never came.
+      return {
+        ...message,
+        phase: 'streaming',
+        text: message.text + event.data.text,
+        tool: undefined,
+      };
     case 'tool':
       return {
         ...message,
-        tool: event.data.status === 'started' ? { name: event.data.name, label: event.data.label } : undefined,
+        tool:
+          event.data.status === 'started'
+            ? { name: event.data.name, label: event.data.label }
+            : undefined,
       };
     case 'handoff':
       return { ...message, handoff: event.data.agent };

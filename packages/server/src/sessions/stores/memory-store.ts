@@ -12,8 +12,10 @@ import type {
   StoreLimits,
   Ticket,
   TurnLock,
+  UsageTotals,
 } from '../store.js';
 import { SessionNotFoundError } from '../store-errors.js';
+import { assertUsageDay, assertUsageDelta, oldestKeptUsageDay, zeroUsage } from '../usage-days.js';
 import { isIdempotencyExpired, isSessionExpired } from './expiry.js';
 import { LocalTurnLocks } from './local-turn-locks.js';
 import { NewestFirstIndex } from './newest-first-index.js';
@@ -45,6 +47,8 @@ interface SessionEntry {
   items: AgentInputItem[];
   transcript: HistoryMessage[];
   idempotency: Map<string, IdempotencyRecord>;
+  /** Usage counters by UTC day ('YYYY-MM-DD'). */
+  usage: Map<string, UsageTotals>;
 }
 
 /**
@@ -83,7 +87,13 @@ export class MemoryStore implements ParleyStore {
   async createSession(id: string): Promise<SessionRecord> {
     const now = this.#clock.now();
     const record = { id, createdAt: now, lastSeenAt: now };
-    this.#sessions.set(id, { record, items: [], transcript: [], idempotency: new Map() });
+    this.#sessions.set(id, {
+      record,
+      items: [],
+      transcript: [],
+      idempotency: new Map(),
+      usage: new Map(),
+    });
     return { ...record };
   }
 
@@ -186,6 +196,26 @@ export class MemoryStore implements ParleyStore {
   async abandonIdempotent(sessionId: string, key: string): Promise<void> {
     const entry = this.#live(sessionId);
     if (entry?.idempotency.get(key)?.state === 'running') entry.idempotency.delete(key);
+  }
+
+  async addUsage(sessionId: string, day: string, delta: UsageTotals): Promise<UsageTotals> {
+    assertUsageDay(day);
+    assertUsageDelta(delta);
+    const entry = this.#live(sessionId);
+    // Best effort by contract: nothing to record against, and never a session brought back.
+    if (!entry) return zeroUsage();
+    const oldest = oldestKeptUsageDay(day);
+    for (const kept of entry.usage.keys()) if (kept < oldest) entry.usage.delete(kept);
+    const current = entry.usage.get(day) ?? zeroUsage();
+    const totals = { turns: current.turns + delta.turns, tokens: current.tokens + delta.tokens };
+    entry.usage.set(day, totals);
+    return { ...totals };
+  }
+
+  async getUsage(sessionId: string, day: string): Promise<UsageTotals> {
+    assertUsageDay(day);
+    const totals = this.#live(sessionId)?.usage.get(day);
+    return totals ? { ...totals } : zeroUsage();
   }
 
   async tryLockTurn(sessionId: string, ttlMs: number): Promise<TurnLock | undefined> {

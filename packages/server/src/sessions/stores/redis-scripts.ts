@@ -29,9 +29,9 @@ export class LuaScript {
 }
 
 /**
- * Shared head of the session scripts. KEYS are the session's four keys (hash, items, transcript,
- * idempotency); ARGV[1..3] are now, idle TTL and maximum age in ms. Time comes from the caller's
- * injected clock, not the Redis server's, so every store agrees on when a session ends.
+ * Shared head of the session scripts. KEYS are the session's five keys (hash, items, transcript,
+ * idempotency, usage); ARGV[1..3] are now, idle TTL and maximum age in ms. Time comes from the
+ * caller's injected clock, not the Redis server's, so every store agrees on when a session ends.
  *
  * `alive()` returns the creation time and the remaining lifetime, or nil after deleting the keys
  * of a session the clock says has ended. `expireAll(ms)` gives every session key that lifetime so
@@ -47,13 +47,13 @@ local function alive()
   local created = tonumber(fields[1])
   local left = math.min(tonumber(fields[2]) + idle, created + maxAge) - now
   if left <= 0 then
-    redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+    redis.call('DEL', unpack(KEYS))
     return nil
   end
   return created, left
 end
 local function expireAll(ms)
-  for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ms) end
+  for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ms) end
 end
 `;
 
@@ -134,6 +134,31 @@ local hash = string.match(meta, '^%a+:%d+:(.*)$')
 redis.call('HSET', KEYS[4], 'm:' .. ARGV[4], 'done:' .. ARGV[1] .. ':' .. hash, 'r:' .. ARGV[4], ARGV[5])
 expireAll(left)
 return 1
+`);
+
+/*
+ * Usage counters live in the session's usage hash (KEYS[5]), two integer fields per UTC day:
+ *   <day>:turns and <day>:tokens   (day = 'YYYY-MM-DD', so its first 10 characters sort by date)
+ * HINCRBY keeps them as exact integers in Redis; the totals returned pass through Lua as numbers,
+ * exact up to 2^53.
+ */
+
+/**
+ * ARGV[4] day, ARGV[5] turns to add, ARGV[6] tokens to add, ARGV[7] oldest day kept (fields of
+ * earlier days are deleted first). Returns {0} without a live session (nothing written), or
+ * {1, turns, tokens}: the day's new totals. The usage key gets the session's remaining lifetime.
+ */
+export const addUsageScript = new LuaScript(`${SESSION_PRELUDE}
+local created, left = alive()
+if not created then return {0} end
+local usage = KEYS[5]
+for _, field in ipairs(redis.call('HKEYS', usage)) do
+  if string.sub(field, 1, 10) < ARGV[7] then redis.call('HDEL', usage, field) end
+end
+local turns = redis.call('HINCRBY', usage, ARGV[4] .. ':turns', ARGV[5])
+local tokens = redis.call('HINCRBY', usage, ARGV[4] .. ':tokens', ARGV[6])
+redis.call('PEXPIRE', usage, left)
+return {1, turns, tokens}
 `);
 
 /** KEYS[1] idempotency hash, ARGV[1] key. Deletes the record only while it is running. */

@@ -13,12 +13,15 @@ import type {
   StoreLimits,
   Ticket,
   TurnLock,
+  UsageTotals,
 } from '../store.js';
 import { SessionNotFoundError } from '../store-errors.js';
+import { assertUsageDay, assertUsageDelta, oldestKeptUsageDay, zeroUsage } from '../usage-days.js';
 import { isSessionExpired } from './expiry.js';
 import { clampPageSize, decodeCursor, encodeCursor, sortKey } from './paging.js';
 import {
   abandonIdempotentScript,
+  addUsageScript,
   beginIdempotentScript,
   completeIdempotentScript,
   type LuaScript,
@@ -47,12 +50,13 @@ export interface RedisStoreOptions {
   redis?: Redis;
 }
 
-/** The four keys of one session; every write gives them the same remaining lifetime. */
+/** The five keys of one session; every write gives them the same remaining lifetime. */
 interface SessionKeys {
   hash: string;
   items: string;
   messages: string;
   idempotency: string;
+  usage: string;
 }
 
 /**
@@ -65,8 +69,9 @@ interface SessionKeys {
  * hanging a visitor's request; the client reconnects on its own.
  *
  * Keys (`p` = prefix): `p s:<id>` hash {createdAt, lastSeenAt}; `p s:<id>:items` and
- * `p s:<id>:msgs` lists of JSON; `p s:<id>:idem` hash of idempotency records; `p lock:<id>` turn
- * lock; `p ticket:<id>` hash; `p tickets` sorted set (by lex of sort key); `p tickets:session:<id>`
+ * `p s:<id>:msgs` lists of JSON; `p s:<id>:idem` hash of idempotency records; `p s:<id>:usage`
+ * hash of usage counters (`<day>:turns`, `<day>:tokens`); `p lock:<id>` turn lock;
+ * `p ticket:<id>` hash; `p tickets` sorted set (by lex of sort key); `p tickets:session:<id>`
  * set of ticket ids; `p feedback` sorted set plus `p feedback:records` and `p feedback:members`.
  *
  * @example
@@ -137,7 +142,7 @@ export class RedisStore implements ParleyStore {
     await this.#exec(
       this.#redis
         .multi()
-        .del(keys.hash, keys.items, keys.messages, keys.idempotency)
+        .del(...allKeys(keys))
         .hset(keys.hash, 'createdAt', now, 'lastSeenAt', now)
         .pexpire(keys.hash, Math.min(this.#limits.sessionTtlMs, this.#limits.sessionMaxAgeMs)),
     );
@@ -154,8 +159,7 @@ export class RedisStore implements ParleyStore {
   }
 
   async deleteSession(id: string): Promise<void> {
-    const keys = this.#sessionKeys(id);
-    await this.#redis.del(keys.hash, keys.items, keys.messages, keys.idempotency);
+    await this.#redis.del(...allKeys(this.#sessionKeys(id)));
   }
 
   async getItems(sessionId: string, limit?: number): Promise<AgentInputItem[]> {
@@ -289,6 +293,36 @@ export class RedisStore implements ParleyStore {
     );
   }
 
+  async addUsage(sessionId: string, day: string, delta: UsageTotals): Promise<UsageTotals> {
+    assertUsageDay(day);
+    assertUsageDelta(delta);
+    const result = (await this.#sessionScript(addUsageScript, sessionId, [
+      day,
+      delta.turns,
+      delta.tokens,
+      oldestKeptUsageDay(day),
+    ])) as [number, number?, number?];
+    const [code, turns, tokens] = result;
+    // Best effort by contract: nothing to record against, and never a session brought back.
+    if (code !== 1) return zeroUsage();
+    return { turns: turns ?? 0, tokens: tokens ?? 0 };
+  }
+
+  async getUsage(sessionId: string, day: string): Promise<UsageTotals> {
+    assertUsageDay(day);
+    const keys = this.#sessionKeys(sessionId);
+    // One MULTI, so the session check and the counters are read at the same instant.
+    const [fields, counters] = await this.#exec(
+      this.#redis
+        .multi()
+        .hmget(keys.hash, 'createdAt', 'lastSeenAt')
+        .hmget(keys.usage, `${day}:turns`, `${day}:tokens`),
+    );
+    if (!this.#liveRecord(sessionId, fields as (string | null)[])) return zeroUsage();
+    const [turns, tokens] = counters as (string | null)[];
+    return { turns: Number(turns ?? 0), tokens: Number(tokens ?? 0) };
+  }
+
   async tryLockTurn(sessionId: string, ttlMs: number): Promise<TurnLock | undefined> {
     const key = this.#key(`lock:${sessionId}`);
     const owner = randomUUID();
@@ -336,6 +370,7 @@ export class RedisStore implements ParleyStore {
       items: `${hash}:items`,
       messages: `${hash}:msgs`,
       idempotency: `${hash}:idem`,
+      usage: `${hash}:usage`,
     };
   }
 
@@ -350,11 +385,12 @@ export class RedisStore implements ParleyStore {
     args: readonly (string | number)[],
   ): Promise<unknown> {
     const keys = this.#sessionKeys(sessionId);
-    return script.run(
-      this.#redis,
-      [keys.hash, keys.items, keys.messages, keys.idempotency],
-      [this.#clock.now(), this.#limits.sessionTtlMs, this.#limits.sessionMaxAgeMs, ...args],
-    );
+    return script.run(this.#redis, allKeys(keys), [
+      this.#clock.now(),
+      this.#limits.sessionTtlMs,
+      this.#limits.sessionMaxAgeMs,
+      ...args,
+    ]);
   }
 
   /** Appends to list number `keyIndex` (1-based, in KEYS order) of a live session. */
@@ -409,6 +445,11 @@ export class RedisStore implements ParleyStore {
       ? { items, nextCursor: encodeCursor(last) }
       : { items };
   }
+}
+
+/** A session's keys in the order the session scripts take them as KEYS. */
+function allKeys(keys: SessionKeys): string[] {
+  return [keys.hash, keys.items, keys.messages, keys.idempotency, keys.usage];
 }
 
 /** The URL without its password, for error messages and logs. */

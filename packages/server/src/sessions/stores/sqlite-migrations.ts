@@ -57,6 +57,16 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX idempotency_by_age ON idempotency (written_at);
   `,
+  `
+  -- Usage counters for the turn budget, one row per session and UTC day ('YYYY-MM-DD').
+  CREATE TABLE session_usage (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    turns INTEGER NOT NULL,
+    tokens INTEGER NOT NULL,
+    PRIMARY KEY (session_id, day)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**

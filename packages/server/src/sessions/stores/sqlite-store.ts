@@ -14,8 +14,10 @@ import type {
   StoreLimits,
   Ticket,
   TurnLock,
+  UsageTotals,
 } from '../store.js';
 import { SessionNotFoundError } from '../store-errors.js';
+import { assertUsageDay, assertUsageDelta, oldestKeptUsageDay, zeroUsage } from '../usage-days.js';
 import { isIdempotencyExpired, isSessionExpired } from './expiry.js';
 import { LocalTurnLocks } from './local-turn-locks.js';
 import { clampPageSize, decodeCursor, encodeCursor, sortKey } from './paging.js';
@@ -59,8 +61,8 @@ interface IdempotencyRow {
 /**
  * A store in one SQLite file, for single-instance deployments that must survive restarts. The
  * file is owned by this process (WAL mode, one connection), so the turn lock is an in-process map.
- * Expired sessions read as missing at once and are deleted, with their items, transcript and
- * idempotency records (ON DELETE CASCADE), by a periodic sweep.
+ * Expired sessions read as missing at once and are deleted, with their items, transcript,
+ * idempotency records and usage counters (ON DELETE CASCADE), by a periodic sweep.
  *
  * better-sqlite3 is synchronous: each method runs to completion without interleaving, and
  * multi-statement changes run in transactions.
@@ -242,6 +244,23 @@ export class SqliteStore implements ParleyStore {
     this.#sql.abandonIdempotency.run(sessionId, key);
   }
 
+  async addUsage(sessionId: string, day: string, delta: UsageTotals): Promise<UsageTotals> {
+    assertUsageDay(day);
+    assertUsageDelta(delta);
+    return this.#db.transaction((): UsageTotals => {
+      // Best effort by contract: nothing to record against, and never a session brought back.
+      if (!this.#live(sessionId)) return zeroUsage();
+      this.#sql.pruneUsage.run(sessionId, oldestKeptUsageDay(day));
+      return this.#sql.addUsage.get(sessionId, day, delta.turns, delta.tokens) as UsageTotals;
+    })();
+  }
+
+  async getUsage(sessionId: string, day: string): Promise<UsageTotals> {
+    assertUsageDay(day);
+    if (!this.#live(sessionId)) return zeroUsage();
+    return (this.#sql.selectUsage.get(sessionId, day) as UsageTotals | undefined) ?? zeroUsage();
+  }
+
   async tryLockTurn(sessionId: string, ttlMs: number): Promise<TurnLock | undefined> {
     return this.#locks.tryLock(sessionId, ttlMs);
   }
@@ -373,6 +392,17 @@ function prepareStatements(db: BetterSqlite3.Database) {
       `DELETE FROM idempotency WHERE session_id = ? AND key = ? AND state = 'running'`,
     ),
     purgeIdempotency: db.prepare('DELETE FROM idempotency WHERE written_at <= ?'),
+
+    addUsage: db.prepare(
+      `INSERT INTO session_usage (session_id, day, turns, tokens) VALUES (?, ?, ?, ?)
+       ON CONFLICT (session_id, day)
+       DO UPDATE SET turns = turns + excluded.turns, tokens = tokens + excluded.tokens
+       RETURNING turns, tokens`,
+    ),
+    selectUsage: db.prepare(
+      'SELECT turns, tokens FROM session_usage WHERE session_id = ? AND day = ?',
+    ),
+    pruneUsage: db.prepare('DELETE FROM session_usage WHERE session_id = ? AND day < ?'),
 
     ping: db.prepare('SELECT 1'),
   };

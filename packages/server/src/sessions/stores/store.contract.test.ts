@@ -13,6 +13,7 @@ import type { FeedbackRecord, ParleyStore, StoredReply, StoreLimits, Ticket } fr
 import { InvalidCursorError, SessionNotFoundError } from '../store-errors.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisStore } from './redis-store.js';
+import { migrate, SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const MINUTE = 60_000;
@@ -437,6 +438,128 @@ function describeStoreContract(name: string, makeStore: MakeStore): void {
       });
     });
 
+    describe('usage counters', () => {
+      const day = '2026-01-05';
+
+      it('increments, returns the new totals and reads them back', async () => {
+        await store.createSession('s1');
+        await store.createSession('s2');
+        expect(await store.getUsage('s1', day)).toEqual({ turns: 0, tokens: 0 });
+        expect(await store.addUsage('s1', day, { turns: 1, tokens: 120 })).toEqual({
+          turns: 1,
+          tokens: 120,
+        });
+        expect(await store.addUsage('s1', day, { turns: 1, tokens: 30 })).toEqual({
+          turns: 2,
+          tokens: 150,
+        });
+        expect(await store.addUsage('s1', day, { turns: 0, tokens: 0 })).toEqual({
+          turns: 2,
+          tokens: 150,
+        });
+        // Large counts stay exact integers.
+        const big = 2 ** 40;
+        expect(await store.addUsage('s2', day, { turns: 3, tokens: big })).toEqual({
+          turns: 3,
+          tokens: big,
+        });
+        expect(await store.getUsage('s1', day)).toEqual({ turns: 2, tokens: 150 });
+        expect(await store.getUsage('s2', day)).toEqual({ turns: 3, tokens: big });
+        expect(await store.getUsage('unknown', day)).toEqual({ turns: 0, tokens: 0 });
+      });
+
+      it('keeps each UTC day separate and forgets days a week older than the newest', async () => {
+        await store.createSession('s1');
+        await store.addUsage('s1', '2025-12-31', { turns: 1, tokens: 10 });
+        await store.addUsage('s1', '2026-01-01', { turns: 2, tokens: 20 });
+        await store.addUsage('s1', '2026-01-01', { turns: 1, tokens: 5 });
+        expect(await store.getUsage('s1', '2025-12-31')).toEqual({ turns: 1, tokens: 10 });
+        expect(await store.getUsage('s1', '2026-01-01')).toEqual({ turns: 3, tokens: 25 });
+        expect(await store.getUsage('s1', '2026-01-02')).toEqual({ turns: 0, tokens: 0 });
+
+        // Six days on, both are still kept; a seventh day drops the oldest only.
+        await store.addUsage('s1', '2026-01-06', { turns: 1, tokens: 1 });
+        expect(await store.getUsage('s1', '2025-12-31')).toEqual({ turns: 1, tokens: 10 });
+        await store.addUsage('s1', '2026-01-07', { turns: 1, tokens: 1 });
+        expect(await store.getUsage('s1', '2025-12-31')).toEqual({ turns: 0, tokens: 0 });
+        expect(await store.getUsage('s1', '2026-01-01')).toEqual({ turns: 3, tokens: 25 });
+        expect(await store.getUsage('s1', '2026-01-06')).toEqual({ turns: 1, tokens: 1 });
+      });
+
+      it('is atomic under 50 concurrent increments', async () => {
+        await store.createSession('s1');
+        const totals = await Promise.all(
+          Array.from({ length: 50 }, () => store.addUsage('s1', day, { turns: 1, tokens: 7 })),
+        );
+        expect(await store.getUsage('s1', day)).toEqual({ turns: 50, tokens: 350 });
+        // Every increment saw its own total: none was lost or applied twice.
+        const turns = totals.map((t) => t.turns).sort((a, b) => a - b);
+        expect(turns).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+        for (const t of totals) expect(t.tokens).toBe(7 * t.turns);
+      });
+
+      it('is deleted with the session, and never recorded without one', async () => {
+        await store.createSession('s1');
+        await store.addUsage('s1', day, { turns: 2, tokens: 40 });
+        await store.deleteSession('s1');
+        expect(await store.getUsage('s1', day)).toEqual({ turns: 0, tokens: 0 });
+        // Best effort: a late write for a deleted session resolves with zeros and writes nothing.
+        expect(await store.addUsage('s1', day, { turns: 1, tokens: 10 })).toEqual({
+          turns: 0,
+          tokens: 0,
+        });
+        expect(await store.getSession('s1')).toBeUndefined();
+        if (h.leftovers) expect(await h.leftovers('s1')).toBe(0);
+        expect(await store.addUsage('never', day, { turns: 1, tokens: 1 })).toEqual({
+          turns: 0,
+          tokens: 0,
+        });
+        expect(await store.getSession('never')).toBeUndefined();
+
+        // The id reused for a fresh session starts from nothing.
+        await store.createSession('s1');
+        expect(await store.getUsage('s1', day)).toEqual({ turns: 0, tokens: 0 });
+      });
+
+      it('expires with the session and does not extend its life', async () => {
+        await store.createSession('s1');
+        clock.advance(LIMITS.sessionTtlMs - 1);
+        expect(await store.addUsage('s1', day, { turns: 1, tokens: 10 })).toEqual({
+          turns: 1,
+          tokens: 10,
+        });
+        clock.advance(1);
+        expect(await store.getSession('s1')).toBeUndefined();
+        expect(await store.getUsage('s1', day)).toEqual({ turns: 0, tokens: 0 });
+        expect(await store.addUsage('s1', day, { turns: 1, tokens: 10 })).toEqual({
+          turns: 0,
+          tokens: 0,
+        });
+        expect(await store.getSession('s1')).toBeUndefined();
+        await store.purgeExpired();
+        if (h.leftovers && h.purgeDeletes) expect(await h.leftovers('s1')).toBe(0);
+      });
+
+      it('refuses days that are not dates and deltas that are not counts', async () => {
+        await store.createSession('s1');
+        for (const bad of ['2026-02-30', '2026-1-5', '2026-01-05T00:00', 'today', '']) {
+          await expect(store.getUsage('s1', bad)).rejects.toBeInstanceOf(RangeError);
+          await expect(store.addUsage('s1', bad, { turns: 1, tokens: 1 })).rejects.toBeInstanceOf(
+            RangeError,
+          );
+        }
+        for (const delta of [
+          { turns: -1, tokens: 0 },
+          { turns: 1, tokens: 1.5 },
+          { turns: 1, tokens: Number.NaN },
+          { turns: Number.POSITIVE_INFINITY, tokens: 0 },
+        ]) {
+          await expect(store.addUsage('s1', day, delta)).rejects.toBeInstanceOf(RangeError);
+        }
+        expect(await store.getUsage('s1', day)).toEqual({ turns: 0, tokens: 0 });
+      });
+    });
+
     describe('turn lock', () => {
       it('is exclusive per session and released only by its owner', async () => {
         const first = await store.tryLockTurn('s1', 60_000);
@@ -499,7 +622,7 @@ function sqliteLeftovers(path: string) {
     const db = new Database(path, { readonly: true });
     try {
       let total = 0;
-      for (const table of ['sessions', 'items', 'messages', 'idempotency']) {
+      for (const table of ['sessions', 'items', 'messages', 'idempotency', 'session_usage']) {
         const column = table === 'sessions' ? 'id' : 'session_id';
         total += db
           .prepare(`SELECT count(*) FROM ${table} WHERE ${column} = ?`)
@@ -551,7 +674,7 @@ async function makeRedisHarness(
     purgeDeletes: false,
     leftovers: async (sessionId) => {
       const base = `${prefix}s:${sessionId}`;
-      return admin.exists(base, `${base}:items`, `${base}:msgs`, `${base}:idem`);
+      return admin.exists(base, `${base}:items`, `${base}:msgs`, `${base}:idem`, `${base}:usage`);
     },
     cleanup: async () => {
       await store.close();
@@ -639,13 +762,49 @@ describe('SqliteStore on disk', () => {
     });
     await store.close();
     const db = new Database(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(SQLITE_MIGRATIONS).toHaveLength(2);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.pragma('user_version = 99');
     db.close();
     expect(
       () => new SqliteStore({ path, clock: new ManualClock(), limits: LIMITS, sweepIntervalMs: 0 }),
     ).toThrow(/schema version 99/);
+  });
+
+  it('upgrades a version 1 database in place, keeping its sessions and adding usage', async () => {
+    const clock = new ManualClock();
+    const path = join(dir, 'parley.db');
+    // A file as the first release left it: schema version 1 with a live session in it.
+    const v1 = new Database(path);
+    migrate(v1, SQLITE_MIGRATIONS.slice(0, 1));
+    v1.prepare('INSERT INTO sessions (id, created_at, last_seen_at) VALUES (?, ?, ?)').run(
+      's1',
+      clock.now(),
+      clock.now(),
+    );
+    v1.prepare('INSERT INTO items (session_id, json) VALUES (?, ?)').run(
+      's1',
+      JSON.stringify(userItem('hi')),
+    );
+    expect(v1.pragma('user_version', { simple: true })).toBe(1);
+    v1.close();
+
+    const store = new SqliteStore({ path, clock, limits: LIMITS, sweepIntervalMs: 0 });
+    try {
+      expect(await store.getItems('s1')).toEqual([userItem('hi')]);
+      expect(await store.addUsage('s1', '2026-01-05', { turns: 1, tokens: 9 })).toEqual({
+        turns: 1,
+        tokens: 9,
+      });
+      await store.deleteSession('s1');
+      expect(await sqliteLeftovers(path)('s1')).toBe(0);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    db.close();
   });
 
   it('purgeExpired deletes ended sessions with their rows and old idempotency records', async () => {
@@ -703,8 +862,9 @@ function describeRedisSpecifics(): void {
       await store.addItems('s1', [userItem('hi')]);
       await store.appendMessage('s1', message('m1', 'user', 'hi'));
       await store.beginIdempotent('s1', 'k1', 'h');
+      await store.addUsage('s1', '2026-01-05', { turns: 1, tokens: 10 });
       const base = `${prefix}s:${'s1'}`;
-      for (const key of [base, `${base}:items`, `${base}:msgs`, `${base}:idem`]) {
+      for (const key of [base, `${base}:items`, `${base}:msgs`, `${base}:idem`, `${base}:usage`]) {
         const ttl = await admin.pttl(key);
         expect(ttl).toBeGreaterThan(0);
         expect(ttl).toBeLessThanOrEqual(300);
@@ -727,8 +887,9 @@ function describeRedisSpecifics(): void {
       clock.advance(50_000);
       await store.touchSession('s1');
       await store.addItems('s1', [userItem('hi')]);
+      await store.addUsage('s1', '2026-01-05', { turns: 1, tokens: 10 });
       // 20 s of absolute age remain, less than the 60 s idle TTL.
-      for (const key of [`${prefix}s:s1`, `${prefix}s:s1:items`]) {
+      for (const key of [`${prefix}s:s1`, `${prefix}s:s1:items`, `${prefix}s:s1:usage`]) {
         const ttl = await admin.pttl(key);
         expect(ttl).toBeGreaterThan(19_000);
         expect(ttl).toBeLessThanOrEqual(20_000);

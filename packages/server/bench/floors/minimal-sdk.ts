@@ -1,0 +1,87 @@
+/**
+ * Floor (b): the least a server built on the Agents SDK does per turn. Parley's agent shape with
+ * canned tool outputs (see agent-shape.ts), run streamed per request by plain Express; no session,
+ * store, limits or logging. One OpenAI client, one set of agents and one Runner per process.
+ *
+ * Env: BENCH_MODEL_URL (required), BENCH_API (responses | chat_completions),
+ * BENCH_REBUILD=1 builds client, agents and Runner for every request (the "before" of "one per
+ * process"), BENCH_TRACING=noop keeps tracing on with an exporter that drops everything (no
+ * network), to price tracing alone.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  BatchTraceProcessor,
+  Runner,
+  setTraceProcessors,
+  setTracingDisabled,
+} from '@openai/agents';
+import { encodeSseEvent, type StreamEvent } from '@parley/shared';
+import express from 'express';
+import { createOpenAIModel } from '../../src/agent/models/openai-model.js';
+import type { SupportAgents } from '../../src/agent/support-agent.js';
+import { cannedAgents, cannedHits } from './agent-shape.js';
+import { listenForBench } from './hooks.js';
+
+const modelUrl = process.env.BENCH_MODEL_URL;
+if (!modelUrl) throw new Error('BENCH_MODEL_URL is required');
+const api = process.env.BENCH_API === 'chat_completions' ? 'chat_completions' : 'responses';
+const rebuild = process.env.BENCH_REBUILD === '1';
+const tracing = process.env.BENCH_TRACING === 'noop';
+
+if (tracing) {
+  setTraceProcessors([new BatchTraceProcessor({ export: async () => {} })]);
+  setTracingDisabled(false);
+} else {
+  setTracingDisabled(true);
+}
+
+const hits = await cannedHits();
+
+async function build(): Promise<{ agents: SupportAgents; runner: Runner }> {
+  const model = await createOpenAIModel({
+    apiKey: 'bench',
+    baseURL: modelUrl,
+    model: 'gpt-5.4-mini',
+    api,
+    timeoutMs: 60_000,
+    maxRetries: 0,
+  });
+  return {
+    agents: cannedAgents(model, hits),
+    runner: new Runner({ tracingDisabled: !tracing, workflowName: 'bench' }),
+  };
+}
+
+const shared = rebuild ? undefined : await build();
+
+const app = express();
+app.post('/api/chat', express.json({ limit: '16kb' }), async (req, res) => {
+  const { agents, runner } = shared ?? (await build());
+  const message = String((req.body as { message?: unknown }).message ?? '');
+  let id = 1;
+  const send = (event: StreamEvent) => res.write(encodeSseEvent(event, id++));
+  try {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+    res.flushHeaders();
+    const result = await runner.run(agents.entry, message, { stream: true });
+    let text = '';
+    for await (const event of result) {
+      if (
+        event.type === 'raw_model_stream_event' &&
+        event.data.type === 'output_text_delta' &&
+        event.data.delta
+      ) {
+        text += event.data.delta;
+        send({ event: 'delta', data: { text: event.data.delta } });
+      }
+    }
+    await result.completed;
+    send({ event: 'done', data: { messageId: 'msg_bench', text, toolsUsed: [], citations: [] } });
+    res.end();
+  } catch (error) {
+    if (!res.headersSent) res.status(500);
+    res.end(String(error));
+  }
+});
+
+await listenForBench(app as unknown as (req: IncomingMessage, res: ServerResponse) => void);

@@ -1,4 +1,0 @@
-import base from './vite.config.ts';
-import { defineConfig, mergeConfig, minifySync } from 'vite';
-import { gzipSync } from 'node:zlib';
-export default defineConfig((env) => mergeConfig(base(env), { build: { outDir: '/tmp/pw2', rolldownOptions: { plugins: [{ name: 'sizes', generateBundle(_, bundle) { for (const c of Object.values(bundle)) { if (c.type !== 'chunk') continue; const rows = Object.entries(c.modules).map(([id, m]) => { const code = m.code ?? ''; let min = code; try { min = minifySync('x.js', code, { mangle: { toplevel: true }, compress: true }).code; } catch (e) {} return [min.length, gzipSync(min, { level: 9 }).length, id.replace(/.*node_modules\//, 'nm/').replace(/.*packages\//, '')]; }).sort((a, b) => b[1] - a[1]); for (const [n, g, id] of rows) console.log(String(n).padStart(7), String(g).padStart(6), id); } } }] } } }));

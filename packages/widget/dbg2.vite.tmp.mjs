@@ -1,3 +1,0 @@
-import { defineConfig } from 'vite';
-const annotate = { name: 'pure', transform(code, id) { if (!/packages\/shared\/dist\/.*\.js$/.test(id)) return null; const out = code.replace(/^((?:export )?const [\w$]+ = )(?=z\.|new Set|createChatRequestSchema\(|Object\.keys\()/gm, '$1/* @__PURE__ */ '); console.log('----', id); console.log(out.split('\n').filter(l => /^(export )?const/.test(l)).join('\n')); return out; } };
-export default defineConfig({ logLevel: 'warn', plugins: [annotate], build: { outDir: '/tmp/pw', emptyOutDir: true, lib: { entry: process.env.E, formats: ['iife'], name: 'X', fileName: () => 'p.js' } } });

@@ -1,0 +1,162 @@
+/**
+ * Checks on the built files, so what ships is what is tested: the size budget, the absence of
+ * HTML sinks and eval, and the script-tag bootstrap run in fresh pages.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { encodeSseEvent, type StreamEvent } from '@parley/shared';
+import { Window } from 'happy-dom';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// Paths are built with node:path: under happy-dom the global URL is the DOM's, not Node's.
+const dist = (file: string) => join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', file);
+const WIDGET = dist('widget.js');
+const BUDGET_BYTES = 20 * 1024;
+const built = existsSync(WIDGET);
+const inCi = Boolean(process.env.CI);
+
+// Locally the bundle may not be built yet; in CI a missing bundle is a failure, not a skip.
+const describeBuilt = built || inCi ? describe : describe.skip;
+if (!built && !inCi) {
+  console.warn(
+    'bundle.test.ts skipped: dist/widget.js is missing. Run `npm run build -w @parley/widget`.',
+  );
+}
+
+const code = () => readFileSync(WIDGET, 'utf8');
+
+describeBuilt('dist/widget.js', () => {
+  it(`fits the budget of ${BUDGET_BYTES / 1024} KiB gzip (level 9)`, () => {
+    const gzip = gzipSync(readFileSync(WIDGET), { level: 9 }).length;
+    expect(gzip, `dist/widget.js is ${(gzip / 1024).toFixed(2)} KiB gzip`).toBeLessThanOrEqual(
+      BUDGET_BYTES,
+    );
+  });
+
+  it.each([
+    'innerHTML',
+    'outerHTML',
+    'insertAdjacentHTML',
+    'dangerouslySetInnerHTML',
+    'document.write',
+    'srcdoc',
+    'eval(',
+    'new Function',
+    'Function(',
+    'setAttribute("style"',
+    'setAttribute(`style`',
+  ])('contains no %s', (sink) => {
+    expect(code()).not.toContain(sink);
+  });
+
+  it('ships neither zod nor a source map', () => {
+    expect(code()).not.toMatch(/_zod|\$ZodType|sourceMappingURL/);
+  });
+});
+
+describeBuilt('dist/parley.mjs', () => {
+  it('exports mount, with type declarations', async () => {
+    expect(existsSync(dist('types/index.d.ts'))).toBe(true);
+    expect(readFileSync(dist('parley.mjs'), 'utf8')).toMatch(/export\s*\{[^}]*\bmount\b/);
+  });
+});
+
+/** A fresh page with the script tag, the built widget evaluated in it, and a fake server. */
+function page(attributes: Record<string, string> = {}, { evaluations = 1 } = {}) {
+  const window = new Window({
+    url: 'https://shop.example/pricing',
+    settings: {
+      disableJavaScriptFileLoading: true,
+      disableCSSFileLoading: true,
+      handleDisabledFileLoadingAsSuccess: true,
+    },
+  });
+  const { document } = window;
+  const script = document.createElement('script');
+  script.src = 'https://chat.example.com/widget.js?v=1';
+  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
+  document.body.append(script);
+
+  const requests: string[] = [];
+  const events: StreamEvent[] = [
+    { event: 'delta', data: { text: 'Hello from the bundle' } },
+    {
+      event: 'done',
+      data: { messageId: 'm1', text: 'Hello from the bundle', toolsUsed: [], citations: [] },
+    },
+  ];
+  Object.assign(window, {
+    fetch: async (url: string) => {
+      requests.push(String(url));
+      if (String(url).endsWith('/api/chat')) {
+        return new Response(events.map((e) => encodeSseEvent(e)).join(''), {
+          headers: { 'Content-Type': 'text/event-stream' },
+        });
+      }
+      return Response.json({ messages: [] });
+    },
+  });
+
+  const warnings: string[] = [];
+  window.console.warn = (message: unknown) => warnings.push(String(message));
+
+  const globalsBefore = new Set(Object.getOwnPropertyNames(window));
+  for (let i = 0; i < evaluations; i++) window.eval(code());
+  const host = () => document.querySelector('parley-chat')?.shadowRoot ?? null;
+  const newGlobals = () =>
+    Object.getOwnPropertyNames(window).filter((name) => !globalsBefore.has(name));
+  return { window, document, host, requests, warnings, newGlobals };
+}
+
+const pages: Window[] = [];
+afterEach(async () => {
+  for (const window of pages.splice(0)) await window.happyDOM.close();
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describeBuilt('the built script tag on a page', () => {
+  it('mounts once, adds no global but Parley, and reads data-* attributes', async () => {
+    const p = page(
+      { 'data-title': 'Acme help', 'data-lang': 'fr', 'data-position': 'bottom-left' },
+      { evaluations: 2 },
+    );
+    pages.push(p.window);
+    expect(p.document.querySelectorAll('parley-chat')).toHaveLength(1);
+    expect(p.newGlobals()).toEqual(['Parley']);
+    const root = p.host()?.querySelector('.root');
+    expect(root?.getAttribute('lang')).toBe('fr');
+    expect(root?.className).toContain('left');
+    expect(p.host()?.querySelector('button')?.getAttribute('aria-label')).toBe('Ouvrir le chat');
+  });
+
+  it('talks to the origin the script came from, and streams an answer', async () => {
+    const p = page();
+    pages.push(p.window);
+    const api = (p.window as unknown as { Parley: { send(text: string): boolean } }).Parley;
+    expect(api.send('Hi')).toBe(true);
+    await settle();
+    expect(p.requests).toContain('https://chat.example.com/api/chat');
+    expect(p.host()?.querySelector('.md')?.textContent).toBe('Hello from the bundle');
+  });
+
+  it('honours data-server', async () => {
+    const p = page({ 'data-server': 'https://support.example.org/parley' });
+    pages.push(p.window);
+    (p.window as unknown as { Parley: { open(): void } }).Parley.open();
+    await settle();
+    expect(p.requests).toEqual(['https://support.example.org/parley/api/chat/history']);
+  });
+
+  it('warns once per invalid attribute and still mounts with defaults', () => {
+    const p = page({ 'data-theme': 'neon', 'data-z-index': 'top', 'data-title': 'Fine' });
+    pages.push(p.window);
+    expect(p.warnings).toEqual([
+      'Parley: ignoring data-theme="neon" (invalid value); using the default.',
+      'Parley: ignoring data-z-index="top" (invalid value); using the default.',
+    ]);
+    expect(p.host()?.querySelector('.root')?.className).toBe('root auto');
+  });
+});
