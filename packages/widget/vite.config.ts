@@ -1,6 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
-import { hardenDependencies } from './build/harden-dependencies';
+import { hardenDependencies } from './build/harden-dependencies.ts';
 
 /**
  * Two library builds from one config:

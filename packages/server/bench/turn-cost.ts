@@ -7,6 +7,7 @@
  * saved); the comparable figure against the floors is the new-visitor one, the default below.
  */
 import type { SectionOptions, SectionResult } from './lib/section.js';
+import type { BenchChild } from './lib/spawn.js';
 import {
   type FakeTiming,
   measureTurns,
@@ -109,17 +110,21 @@ function plan(smoke: boolean): TurnCostPlan {
 
 type Results = Record<string, TurnMeasurement[]>;
 
+function start(contender: Contender, modelUrl: string): Promise<BenchChild> {
+  return startServer(contender.kind, modelUrl, {
+    label: contender.id,
+    ...(contender.env ? { env: contender.env } : {}),
+  });
+}
+
 async function measureContender(
   contender: Contender,
-  modelUrl: string,
+  started: Promise<BenchChild>,
   p: TurnCostPlan,
   concurrencies: number[],
   options: SectionOptions,
 ): Promise<TurnMeasurement[]> {
-  const server = await startServer(contender.kind, modelUrl, {
-    label: contender.id,
-    ...(contender.env ? { env: contender.env } : {}),
-  });
+  const server = await started;
   try {
     const visitor = contender.visitor ?? 'new';
     await measureTurns(server, { ...p.warmup, maxRequests: p.warmup.requests, visitor });
@@ -149,13 +154,19 @@ export async function turnCost(options: SectionOptions): Promise<SectionResult> 
   const fake = await startFakeModel(p.timing);
   const results: Results = {};
   try {
-    for (const contender of MAIN) {
-      results[contender.id] = await measureContender(contender, fake.modelUrl, p, p.concurrencies, options);
+    // A smoke run starts every server at once (start-up dominates it); a real run starts each
+    // one only when its turn comes, so idle servers never share the cores with the measured one.
+    const early = options.smoke ? MAIN.map((c) => start(c, fake.modelUrl)) : [];
+    // Settled here so a failed start is reported by the loop below, not as an unhandled rejection.
+    for (const promise of early) promise.catch(() => {});
+    for (const [i, contender] of MAIN.entries()) {
+      const started = early[i] ?? start(contender, fake.modelUrl);
+      results[contender.id] = await measureContender(contender, started, p, p.concurrencies, options);
     }
     if (p.variants) {
       const middle = [p.concurrencies[1] ?? p.concurrencies[0]!];
       for (const contender of VARIANTS) {
-        results[contender.id] = await measureContender(contender, fake.modelUrl, p, middle, options);
+        results[contender.id] = await measureContender(contender, start(contender, fake.modelUrl), p, middle, options);
       }
     }
   } finally {

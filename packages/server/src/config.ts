@@ -99,6 +99,8 @@ const EnvSchema = z.object({
   PARLEY_OPENAI_TRACING: flag,
   PARLEY_LOG_CONTENT: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PARLEY_BREAKER_FAILURES: integer(3, 1, 1000),
+  PARLEY_BREAKER_COOLDOWN: duration('30s'),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -158,6 +160,8 @@ export interface Config {
   logContent: boolean;
   /** The JSON config file (company, hours, specialists, webhook), defaults filled in. */
   file: ConfigFile;
+  /** The model's circuit breaker: consecutive failures that open it, and for how long. */
+  breaker: { failureThreshold: number; cooldownMs: number };
 }
 
 /** A start-up configuration problem; the message names the variable and what is wrong. */
@@ -228,6 +232,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL,
     logContent: e.PARLEY_LOG_CONTENT,
     file: loadConfigFile(e.PARLEY_CONFIG),
+    breaker: { failureThreshold: e.PARLEY_BREAKER_FAILURES, cooldownMs: e.PARLEY_BREAKER_COOLDOWN },
   };
 }
 

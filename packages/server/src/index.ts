@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTracingDisabled } from '@openai/agents';
 import { Redis } from 'ioredis';
@@ -6,6 +7,7 @@ import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { rateLimitsDisabledWarning } from './http/rate-limits.js';
+import { applyServerTimeouts } from './http/server-timeouts.js';
 import { createKnowledgeBase, DEFAULT_KB_DIR } from './knowledge/knowledge-base.js';
 import { createLogger } from './logger.js';
 import { createModel } from './models.js';
@@ -45,7 +47,15 @@ async function main(): Promise<void> {
     watch: true,
     logger,
   });
-  const { model, kind, name } = await createModel(config);
+  const { model, kind, name } = await createModel(config, {
+    onBreakerStateChange: ({ from, to, failures }) => {
+      const message =
+        to === 'open'
+          ? 'model circuit breaker open: answering from the offline model'
+          : `model circuit breaker ${to}`;
+      logger.warn({ breaker: { from, to, failures } }, message);
+    },
+  });
   // Rate-limit counters live in Redis too when the store does, so limits hold across instances.
   const rateLimitRedis = /^rediss?:\/\//.test(config.store)
     ? new Redis(config.store, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
@@ -71,12 +81,15 @@ async function main(): Promise<void> {
     version: VERSION,
     ...(rateLimitRedis ? { rateLimitRedis } : {}),
   });
-  const server = app.listen(config.port, config.host);
+  const server = createServer(app);
   // Slow clients may not hold sockets open forever: headers within 15 s, whole request in 30 s
   // (a streamed response is not bounded by these; the stream deadline bounds it).
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 65_000;
+  applyServerTimeouts(server, {
+    headersTimeoutMs: 15_000,
+    requestTimeoutMs: 30_000,
+    keepAliveTimeoutMs: 65_000,
+  });
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

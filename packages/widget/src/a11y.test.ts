@@ -24,9 +24,11 @@ describe('accessibility (axe-core)', () => {
     document.documentElement.lang = 'en';
     const { fetch } = fakeFetch((request) =>
       request.path === '/api/chat'
-        ? sseResponse(answer('See [the guide](https://help.example.com) and `code`.', {
-            citations: [{ title: 'Guide', url: 'https://help.example.com/guide' }],
-          }))
+        ? sseResponse(
+            answer('See [the guide](https://help.example.com) and `code`.', {
+              citations: [{ title: 'Guide', url: 'https://help.example.com/guide' }],
+            }),
+          )
         : Response.json({ messages: [] }),
     );
     vi.stubGlobal('fetch', fetch);

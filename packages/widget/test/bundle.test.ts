@@ -28,6 +28,12 @@ if (!built && !inCi) {
 const code = () => readFileSync(WIDGET, 'utf8');
 
 describeBuilt('dist/widget.js', () => {
+  it('is built', () => {
+    expect(built, 'dist/widget.js is missing: run `npm run build -w @parley/widget` first').toBe(
+      true,
+    );
+  });
+
   it(`fits the budget of ${BUDGET_BYTES / 1024} KiB gzip (level 9)`, () => {
     const gzip = gzipSync(readFileSync(WIDGET), { level: 9 }).length;
     expect(gzip, `dist/widget.js is ${(gzip / 1024).toFixed(2)} KiB gzip`).toBeLessThanOrEqual(

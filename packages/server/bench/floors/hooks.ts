@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { runInNewContext } from 'node:vm';
@@ -51,6 +53,7 @@ export async function listenForBench(
   let eluStart = performance.eventLoopUtilization();
   const gc = exposedGc();
   let inFlight = 0;
+  let profiler: Session | undefined;
 
   const routes: Record<string, BenchRoute> = {
     stats: (): ServerStats => {
@@ -83,6 +86,24 @@ export async function listenForBench(
       gc?.();
       gc?.();
       return { gc: gc !== undefined };
+    },
+    // The V8 CPU profiler over a chosen window (what --cpu-prof records, minus start-up).
+    'profile-start': async () => {
+      profiler ??= new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+      await profiler.post('Profiler.start');
+      return { ok: true };
+    },
+    'profile-stop': async (_req, _res, body) => {
+      if (!profiler) throw new Error('profile-start first');
+      const { file } = JSON.parse(body) as { file: string };
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      profiler.disconnect();
+      profiler = undefined;
+      return { file };
     },
     ...options.routes,
   };

@@ -75,7 +75,8 @@ const { app } = createApp({
 const signer = createTokenSigner([SECRET]);
 
 await listenForBench(app as unknown as (req: IncomingMessage, res: ServerResponse) => void, {
-  extraStats: () => (store instanceof MemoryStore ? { sessions: store.sessionCount } : {}),
+  extraStats: (): Record<string, number> =>
+    store instanceof MemoryStore ? { sessions: store.sessionCount } : {},
   routes: {
     /** Plants a conversation of `items` model items (and its transcript); returns its token. */
     seed: async (_req, _res, body) => {

@@ -40,7 +40,8 @@ export async function openBenchStore(kind: StoreKind): Promise<BenchStore | { un
       store,
       sqlitePath,
       close: async () => {
-        await store.close();
+        // Safe after an earlier close (the idle-session measure closes first to checkpoint).
+        await store.close().catch(() => {});
         rmSync(dir, { recursive: true, force: true });
       },
     };

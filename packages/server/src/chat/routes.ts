@@ -10,7 +10,7 @@ import {
 } from '@parley/shared';
 import { type RequestHandler, Router } from 'express';
 import type { Clock } from '../clock.js';
-import { HttpError } from '../http/errors.js';
+import { HttpError, storeUnavailable } from '../http/errors.js';
 import { runMiddleware } from '../http/run-middleware.js';
 import type { SessionIdentity } from '../http/session-identity.js';
 import { startSse } from '../http/sse.js';
@@ -18,6 +18,7 @@ import { parseInput } from '../http/validate.js';
 import type { TurnTracker } from '../lifecycle/turn-tracker.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ParleyStore } from '../sessions/store.js';
+import { isStoreUnavailable } from '../sessions/store-errors.js';
 import type { ChatService, TurnOutcome } from './chat-service.js';
 import { TurnAbortedError, TurnFailedError } from './turn-errors.js';
 import { observeTurn, type TurnObserverDeps } from './turn-observer.js';
@@ -81,6 +82,9 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
           return outcome;
         } catch (error) {
           observer.finished(undefined, error, body.message);
+          // The store failing mid-turn is an outage, not a bug: 503 (or its SSE error), retryable.
+          if (!(error instanceof TurnAbortedError) && isStoreUnavailable(error))
+            throw storeUnavailable(error);
           throw error instanceof TurnFailedError
             ? new HttpError(error.code, error.message, { cause: error })
             : error;

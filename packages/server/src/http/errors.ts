@@ -2,6 +2,7 @@ import type { ErrorBody, ErrorCode, ErrorIssue } from '@parley/shared';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type * as z from 'zod';
+import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from '../sessions/store-errors.js';
 
 /** The HTTP status each error code is answered with. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -70,7 +71,19 @@ export function invalidRequest(error: z.ZodError, code: ErrorCode = 'invalid_req
 
 /** Body-parser errors carry a `type`; map the ones a client can cause to their codes. */
 function fromBodyParser(error: unknown): HttpError | undefined {
-  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  // Both status 400 without a `type`: a route parameter with a broken percent-escape (the
+  // router's URIError), and a compressed body that does not inflate (zlib's error, which
+  // body-parser passes on as an exposed http-error).
+  const status = (error as { status?: unknown }).status;
+  if (status === 400 && error instanceof URIError) {
+    return new HttpError('invalid_request', 'Request path is not valid percent-encoding');
+  }
+  if (!('type' in error)) {
+    return status === 400 && (error as { expose?: unknown }).expose === true
+      ? new HttpError('invalid_request', 'Request body could not be decoded')
+      : undefined;
+  }
   switch ((error as { type: unknown }).type) {
     case 'entity.parse.failed':
       return new HttpError('invalid_request', 'Request body is not valid JSON');
@@ -86,6 +99,14 @@ function fromBodyParser(error: unknown): HttpError | undefined {
   }
 }
 
+/** The 503 for a store that cannot be reached: retryable, and the widget shows the message. */
+export function storeUnavailable(cause: unknown): HttpError {
+  return new HttpError('model_unavailable', STORE_UNAVAILABLE_MESSAGE, { cause });
+}
+
+/** How often a store outage is logged at most; each failing request would otherwise log a line. */
+const STORE_OUTAGE_LOG_INTERVAL_MS = 10_000;
+
 /** The JSON 404 for routes that do not exist. */
 export function notFound(): RequestHandler {
   return function notFoundHandler(req, _res, next) {
@@ -98,9 +119,29 @@ export function notFound(): RequestHandler {
  * (message only: SDK errors carry whole run states) and answered with a generic 500.
  */
 export function errorHandler(options: { logger: Logger }): ErrorRequestHandler {
+  let storeOutage = { loggedAt: Number.NEGATIVE_INFINITY, suppressed: 0 };
   return function parleyErrorHandler(error, req, res, _next) {
-    const known = error instanceof HttpError ? error : fromBodyParser(error);
+    const outage = !(error instanceof HttpError) && isStoreUnavailable(error);
+    const known =
+      error instanceof HttpError
+        ? error
+        : outage
+          ? storeUnavailable(error)
+          : fromBodyParser(error);
     const httpError = known ?? new HttpError('internal', 'Something went wrong on our side');
+    if (outage) {
+      // One line per interval, with how many were folded into it: no log storm in an outage.
+      const now = Date.now();
+      if (now - storeOutage.loggedAt >= STORE_OUTAGE_LOG_INTERVAL_MS) {
+        options.logger.warn(
+          { err: { message: (error as Error).message }, suppressed: storeOutage.suppressed },
+          'store unavailable: answering 503',
+        );
+        storeOutage = { loggedAt: now, suppressed: 0 };
+      } else {
+        storeOutage.suppressed++;
+      }
+    }
     if (!known) {
       const log = (req as { log?: Logger }).log ?? options.logger;
       log.error(

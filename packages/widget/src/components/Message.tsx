@@ -20,8 +20,9 @@ export function Message({ message, state, strings, server }: MessageProps) {
   if (m.role === 'user') {
     return (
       <div class="msg user">
-        <p class="bubble">
-          <span class="sr">{strings.you}: </span>
+        <span class="sr">{strings.you}: </span>
+        {/* Visitors and the model may write in another script than the UI language. */}
+        <p class="bubble" dir="auto">
           {m.text}
         </p>
       </div>
@@ -45,7 +46,7 @@ export function Message({ message, state, strings, server }: MessageProps) {
         )
       )}
       {m.text && (
-        <div class="bubble md">
+        <div class="bubble md" dir="auto">
           <Markdown source={m.text} />
         </div>
       )}

@@ -1,10 +1,11 @@
 import type { ApiClient } from '../api/client';
-import { type FailureCode, ParleyError, toParleyError } from '../api/errors';
+import { type FailureCode, type ParleyError, toParleyError } from '../api/errors';
 import { readStorage, writeStorage } from '../api/storage';
 import { MAX_MESSAGE_LENGTH } from '../contract';
 import { type Cell, cell, type ReadonlyCell } from './cell';
 import { createEmitter, type Emitter } from './emitter';
-import { applyStreamEvent, type ChatMessage, fromHistory, randomId } from './message';
+import { type ChatMessage, fromHistory, randomId } from './message';
+import { streamTurn } from './turn';
 
 /** One bubble; each has its own cell so a streaming answer re-renders only itself. */
 export type MessageCell = Cell<ChatMessage>;
@@ -119,18 +120,8 @@ export function createChatState({
       failure: undefined,
     });
     try {
-      const body = { message: request.message, clientMessageId: request.clientMessageId };
-      for await (const event of client.chat(body, request.idempotencyKey, controller.signal)) {
-        if (event.event === 'session') client.setToken(event.data.token);
-        if (event.event === 'error') {
-          throw new ParleyError(event.data.code, event.data.message, {
-            retryable: event.data.retryable,
-          });
-        }
-        reply.value = applyStreamEvent(reply.peek(), event);
-        if (event.event === 'done') return finish(reply);
-      }
-      throw new ParleyError('network', 'The answer stream ended before it was complete');
+      await streamTurn(client, request, reply, controller.signal);
+      finish(reply);
     } catch (error) {
       if (controller.signal.aborted) return patch(reply, { phase: 'stopped', tool: undefined });
       const failure = toParleyError(error);

@@ -1,4 +1,4 @@
-import type { Citation, HistoryMessage, StreamEvent } from '@parley/shared';
+import type { Citation, HistoryMessage } from '@parley/shared';
 import type { FailureCode } from '../api/errors';
 
 /** Where an assistant answer is in its life; user messages are always `done`. */
@@ -43,46 +43,6 @@ export interface ChatMessage {
   rating?: 'up' | 'down' | undefined;
   failure?: Failure | undefined;
   request?: TurnRequest | undefined;
-}
-
-/**
- * Folds one stream event into the answer being streamed. `session` and `error` events are about
- * the turn, not the text, so the caller handles them and they leave the message unchanged.
- */
-export function applyStreamEvent(message: ChatMessage, event: StreamEvent): ChatMessage {
-  switch (event.event) {
-    case 'delta':
-      // Text arriving means any tool has finished, even if its `done` event never came.
-      return {
-        ...message,
-        phase: 'streaming',
-        text: message.text + event.data.text,
-        tool: undefined,
-      };
-    case 'tool':
-      return {
-        ...message,
-        tool:
-          event.data.status === 'started'
-            ? { name: event.data.name, label: event.data.label }
-            : undefined,
-      };
-    case 'handoff':
-      return { ...message, handoff: event.data.agent };
-    case 'done':
-      // The final text is authoritative: it is what was stored and what history will return.
-      return {
-        ...message,
-        phase: 'done',
-        text: event.data.text,
-        tool: undefined,
-        messageId: event.data.messageId,
-        citations: event.data.citations,
-        ticketId: event.data.ticketId,
-      };
-    default:
-      return message;
-  }
 }
 
 /** A stored transcript entry as a finished bubble. */

@@ -7,6 +7,13 @@ export interface HostStyleOptions {
 }
 
 /**
+ * Every value is `!important`: the base sheet resets these on the host that way to shut out page
+ * rules, and only an equally important declaration later in the shadow context overrides it.
+ */
+const set = (host: CSSStyleDeclaration, name: string, value: string) =>
+  host.setProperty(name, value, 'important');
+
+/**
  * Writes the per-instance values (accent, text on accent, z-index, font) into the `:host` rule of
  * the widget's own constructed stylesheet. Going through CSSOM instead of `style=` keeps strict
  * CSPs happy, and `setProperty` cannot be broken out of: a value with `;` or `}` is refused.
@@ -16,15 +23,13 @@ export function applyHostStyle(
   { accent, zIndex, font }: HostStyleOptions,
   fontSource: Element,
 ): void {
-  host.setProperty('z-index', String(zIndex));
+  set(host, 'z-index', String(zIndex));
   if (accent && CSS.supports('color', accent)) {
-    host.setProperty('--parley-accent', accent);
+    set(host, '--parley-accent', accent);
     const rgb = resolveColor(accent);
-    if (rgb) host.setProperty('--parley-on-accent', textColorOn(rgb));
+    if (rgb) set(host, '--parley-on-accent', textColorOn(rgb));
   }
-  if (font === 'inherit') {
-    host.setProperty('--parley-font', getComputedStyle(fontSource).fontFamily);
-  }
+  if (font === 'inherit') set(host, '--parley-font', getComputedStyle(fontSource).fontFamily);
 }
 
 /**
@@ -35,8 +40,8 @@ export function trackVisualViewport(host: CSSStyleDeclaration): () => void {
   const viewport = window.visualViewport;
   if (!viewport) return () => undefined;
   const update = () => {
-    host.setProperty('--parley-vh', `${viewport.height}px`);
-    host.setProperty('--parley-vt', `${viewport.offsetTop}px`);
+    set(host, '--parley-vh', `${viewport.height}px`);
+    set(host, '--parley-vt', `${viewport.offsetTop}px`);
   };
   update();
   viewport.addEventListener('resize', update);
