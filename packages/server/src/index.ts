@@ -114,12 +114,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, activeTurns: tracker.active }, 'shutting down: draining running turns');
-    // /readyz answers 503 from now on, so load balancers stop sending new visitors here.
-    const drained = tracker.drain({ graceMs: config.shutdownGraceMs });
+    // From now on /readyz answers 503 and new turns get a retryable 503, so load balancers and
+    // widgets move to another instance; the socket stays open until the running turns are done
+    // so that health checks see "draining" rather than a refused connection.
+    const result = await tracker.drain({ graceMs: config.shutdownGraceMs });
+    logger.info(result, 'turns drained');
     server.close();
     server.closeIdleConnections();
-    const result = await drained;
-    logger.info(result, 'turns drained');
     await drain(5_000);
     await knowledgeBase.close();
     await store.close();

@@ -1,10 +1,7 @@
 import * as z from 'zod/mini';
+import { DEFAULT_MAX_MESSAGE_LENGTH } from './constants.js';
 
-/** Default upper bound for one visitor message, in characters after trimming. */
-export const DEFAULT_MAX_MESSAGE_LENGTH = 4000;
-
-/** The header the widget sends with every message so a retried POST never runs the agent twice. */
-export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export { DEFAULT_MAX_MESSAGE_LENGTH, IDEMPOTENCY_KEY_HEADER } from './constants.js';
 
 /** Ids chosen by clients (message ids, idempotency keys) are short opaque tokens, never free text. */
 export const ClientId = z

@@ -1,24 +1,9 @@
 import * as z from 'zod/mini';
+import { ERROR_CODES } from './constants.js';
 
-/**
- * Every error code the server can answer with. The list is the contract: the widget switches on
- * these, and operators grep logs for them.
- */
-export const ERROR_CODES = [
-  'invalid_request',
-  'unsupported_media_type',
-  'payload_too_large',
-  'origin_not_allowed',
-  'session_invalid',
-  'rate_limited',
-  'turn_in_progress',
-  'idempotency_conflict',
-  'budget_exhausted',
-  'model_unavailable',
-  'not_found',
-  'internal',
-] as const;
+export { ERROR_CODES, RETRYABLE_ERROR_CODES } from './constants.js';
 
+/** One of {@link ERROR_CODES}. */
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -43,11 +28,3 @@ export const ErrorBody = z.object({
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
-
-/** Codes after which sending the same request again later can succeed. */
-export const RETRYABLE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'rate_limited',
-  'turn_in_progress',
-  'model_unavailable',
-  'internal',
-]);

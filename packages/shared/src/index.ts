@@ -1,16 +1,18 @@
+// Zod-free values and helpers: safe for bundles with a size budget (the widget imports only these
+// and types).
 export {
-  ChatReply,
-  ChatRequest,
-  Citation,
-  ClientId,
-  createChatRequestSchema,
   DEFAULT_MAX_MESSAGE_LENGTH,
-  FeedbackRequest,
+  ERROR_CODES,
   IDEMPOTENCY_KEY_HEADER,
-} from './chat.js';
-export { ERROR_CODES, ErrorBody, ErrorCode, ErrorIssue, RETRYABLE_ERROR_CODES } from './errors.js';
-export { HealthResponse } from './health.js';
-export { HistoryMessage, HistoryResponse } from './history.js';
+  isWidgetLanguage,
+  normaliseLang,
+  RETRYABLE_ERROR_CODES,
+  STREAM_EVENT_NAMES,
+  TOOL_STATUSES,
+  WIDGET_CONFIG_DEFAULTS,
+  WIDGET_LANGUAGES,
+  type WidgetLanguage,
+} from './constants.js';
 export {
   createSseParser,
   encodeSseComment,
@@ -18,6 +20,25 @@ export {
   type ParsedSseEvent,
   type SseParser,
 } from './sse.js';
+export { toStreamEvent } from './stream-event-guard.js';
+export {
+  type ParsedWidgetConfig,
+  type ParseWidgetConfigOptions,
+  parseWidgetConfig,
+} from './widget-config-parser.js';
+
+// The zod schemas, each with its type.
+export {
+  ChatReply,
+  ChatRequest,
+  Citation,
+  ClientId,
+  createChatRequestSchema,
+  FeedbackRequest,
+} from './chat.js';
+export { ErrorBody, ErrorCode, ErrorIssue } from './errors.js';
+export { HealthResponse } from './health.js';
+export { HistoryMessage, HistoryResponse } from './history.js';
 export {
   DeltaEvent,
   DoneEvent,
@@ -29,13 +50,4 @@ export {
   type StreamEventName,
   ToolEvent,
 } from './stream-events.js';
-export {
-  normaliseLang,
-  type ParsedWidgetConfig,
-  type ParseWidgetConfigOptions,
-  parseWidgetConfig,
-  WIDGET_LANGUAGES,
-  WidgetConfig,
-  type WidgetConfigKey,
-  type WidgetLanguage,
-} from './widget-config.js';
+export { WidgetConfig, type WidgetConfigKey } from './widget-config.js';

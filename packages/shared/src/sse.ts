@@ -1,4 +1,5 @@
-import { StreamEvent } from './stream-events.js';
+import { toStreamEvent } from './stream-event-guard.js';
+import type { StreamEvent } from './stream-events.js';
 
 const LINE_BREAK = /[\r\n]/;
 
@@ -68,7 +69,7 @@ export function createSseParser(): SseParser {
 
   function dispatch(out: ParsedSseEvent[]): void {
     if (dataLines.length > 0) {
-      const event = toStreamEvent(eventName || 'message', dataLines.join('\n'));
+      const event = parseEvent(eventName || 'message', dataLines.join('\n'));
       if (event) out.push({ event, id: lastId });
     }
     eventName = '';
@@ -126,13 +127,13 @@ export function createSseParser(): SseParser {
   };
 }
 
-function toStreamEvent(name: string, data: string): StreamEvent | undefined {
+/** Frames whose data is not JSON, or does not match the contract, yield nothing. */
+function parseEvent(name: string, data: string): StreamEvent | undefined {
   let payload: unknown;
   try {
     payload = JSON.parse(data);
   } catch {
     return undefined;
   }
-  const parsed = StreamEvent.safeParse({ event: name, data: payload });
-  return parsed.success ? parsed.data : undefined;
+  return toStreamEvent(name, payload);
 }

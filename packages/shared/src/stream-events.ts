@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { Citation } from './chat.js';
+import { TOOL_STATUSES } from './constants.js';
 import { ErrorCode } from './errors.js';
 
 /** Sent first when the turn created a session: the widget keeps the token for later requests. */
@@ -19,7 +20,7 @@ export const ToolEvent = z.object({
   event: z.literal('tool'),
   data: z.object({
     name: z.string(),
-    status: z.enum(['started', 'done', 'failed']),
+    status: z.enum(TOOL_STATUSES),
     label: z.string(),
   }),
 });

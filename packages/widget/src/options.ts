@@ -1,5 +1,4 @@
-import type { WidgetConfig, WidgetLanguage } from '@parley/shared';
-import { DEFAULTS } from './config';
+import { WIDGET_CONFIG_DEFAULTS, type WidgetConfig, type WidgetLanguage } from '@parley/shared';
 import { pickLanguage } from './i18n';
 
 /**
@@ -20,8 +19,8 @@ export interface ResolvedOptions extends WidgetConfig {
 }
 
 /**
- * The one place defaults are merged in, the same defaults the script tag's attributes fall back
- * to (and `config.test.ts` holds them equal to the shared schema's).
+ * The one place defaults are merged in: the contract's defaults, the same ones the script tag's
+ * attributes fall back to.
  */
 export function resolveOptions({
   target: _target,
@@ -32,6 +31,6 @@ export function resolveOptions({
   const given: Partial<WidgetConfig> = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   );
-  const merged: WidgetConfig = { ...DEFAULTS, starters: [], ...given };
+  const merged: WidgetConfig = { ...WIDGET_CONFIG_DEFAULTS, starters: [], ...given };
   return { ...merged, server, lang: pickLanguage(merged.lang, document.documentElement.lang) };
 }

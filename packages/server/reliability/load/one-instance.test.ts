@@ -4,7 +4,7 @@ import { createOpenAIModel } from '../../src/agent/models/openai-model.js';
 import { systemClock } from '../../src/clock.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../src/test-support/fake-openai.js';
 import { startTestApp, type TestApp } from '../../src/test-support/test-app.js';
-import { keepAliveAgent } from '../support/http-client.js';
+import { keepAliveAgent, useProductionTimeouts } from '../support/http-client.js';
 import { echoTagResponder } from '../support/model-input.js';
 import { suiteRecorder } from '../support/results.js';
 import { loadNumbers, type LoadReport, runVisitors } from './visitors.js';
@@ -32,6 +32,7 @@ beforeAll(async () => {
     maxRetries: 2,
   });
   app = await startTestApp({ model, clock: systemClock, env: { PARLEY_RATE_LIMITS: 'off' } });
+  useProductionTimeouts(app.server);
   report = await runVisitors({
     visitors: VISITORS,
     turns: TURNS,

@@ -27,6 +27,9 @@ export interface LoadReport {
   /** Answers that carry another visitor's tag, or miss their own. */
   crossTalk: string[];
   latencies: number[];
+  /** Latencies of each visitor's first turn (it opens the connection and the session). */
+  firstTurnLatencies: number[];
+  laterTurnLatencies: number[];
   sseTurns: number;
   jsonTurns: number;
   durationMs: number;
@@ -41,6 +44,8 @@ export async function runVisitors(options: LoadOptions): Promise<LoadReport> {
     historyProblems: [],
     crossTalk: [],
     latencies: [],
+    firstTurnLatencies: [],
+    laterTurnLatencies: [],
     sseTurns: 0,
     jsonTurns: 0,
     durationMs: 0,
@@ -63,6 +68,7 @@ export async function runVisitors(options: LoadOptions): Promise<LoadReport> {
       if (sse) report.sseTurns++;
       else report.jsonTurns++;
       report.latencies.push(result.ms);
+      (turn === 1 ? report.firstTurnLatencies : report.laterTurnLatencies).push(result.ms);
       if (result.status >= 500) report.fiveXX++;
       if (result.status !== 200 || result.error || result.text === undefined) {
         report.failures.push(
@@ -108,6 +114,10 @@ export function loadNumbers(report: LoadReport, visitors: number): Record<string
     p50_ms: roundMs(percentile(report.latencies, 50)),
     p99_ms: roundMs(percentile(report.latencies, 99)),
     max_ms: roundMs(Math.max(0, ...report.latencies)),
+    first_turn_p50_ms: roundMs(percentile(report.firstTurnLatencies, 50)),
+    first_turn_p99_ms: roundMs(percentile(report.firstTurnLatencies, 99)),
+    later_turns_p50_ms: roundMs(percentile(report.laterTurnLatencies, 50)),
+    later_turns_p99_ms: roundMs(percentile(report.laterTurnLatencies, 99)),
     total_ms: roundMs(report.durationMs),
     turns_per_s: Math.round((report.turns / report.durationMs) * 1000 * 10) / 10,
   };

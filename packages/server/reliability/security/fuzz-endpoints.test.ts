@@ -40,7 +40,7 @@ import { problemsWith } from './lib/response-checks.js';
 
 const results = suiteRecorder('security-bad-input', 'bad_input');
 const SEED = Number(process.env.PARLEY_FUZZ_SEED ?? 20_260_106);
-const RUNS = { chat: 800, feedback: 300, routes: 700 } as const;
+const RUNS = { chat: 800, feedback: 300, routes: 700, limited: 200 } as const;
 const ALLOWED_SITE = 'https://www.acme.example';
 const ADMIN_TOKEN = 'admin-token-fuzz-0123456789abcdef';
 const METRICS_TOKEN = 'metrics-token-fuzz-0123456789abcd';
@@ -110,9 +110,9 @@ const headerChoices: fc.Arbitrary<HeaderChoices> = fc.record({
   extra: extraHeaders,
 });
 
-function buildHeaders(choices: HeaderChoices): Record<string, string> {
+function buildHeaders(choices: HeaderChoices, ownOrigin = own): Record<string, string> {
   const headers: Record<string, string> = { ...choices.extra };
-  if (choices.origin.kind === 'own') headers.origin = own;
+  if (choices.origin.kind === 'own') headers.origin = ownOrigin;
   if (choices.origin.kind === 'value') headers.origin = choices.origin.value;
   if (choices.auth.scheme === 'bearer')
     headers.authorization = `Bearer${choices.auth.spacing}${resolveCredential(choices.auth.credential)}`;
@@ -163,11 +163,11 @@ function describeRequest(request: RawRequest): string {
 }
 
 /** Sends one fuzz case and throws (with the request, for the counterexample) if anything is off. */
-async function sendAndCheck(request: RawRequest): Promise<RawResponse> {
+async function sendAndCheck(request: RawRequest, baseUrl = app.baseUrl): Promise<RawResponse> {
   requestsSent++;
   let response: RawResponse;
   try {
-    response = await send(app.baseUrl, request);
+    response = await send(baseUrl, request);
   } catch (error) {
     throw new Error(`no response (${(error as Error).message}) to:\n${describeRequest(request)}`);
   }
@@ -222,6 +222,7 @@ describe('fuzzing every endpoint', () => {
       const started = Date.now();
       const before = requestsSent;
       let cases = 0;
+      let answered = 0;
       await fc.assert(
         fc.asyncProperty(
           headerChoices,
@@ -231,21 +232,24 @@ describe('fuzzing every endpoint', () => {
           async (choices, body, compress, query) => {
             cases++;
             const headers = buildHeaders(choices);
-            await sendAndCheck({
+            const response = await sendAndCheck({
               method: 'POST',
               path: `/api/chat${query}`,
               headers,
               body: encodeBody(body, choices.contentEncoding, compress),
             });
+            if (response.status === 200) answered++;
             await healthEvery100(cases);
           },
         ),
         runOptions(RUNS.chat),
       );
       await expectHealthy();
+      // The generators are weighted so that a good share gets past every check to the agent.
+      expect(answered).toBeGreaterThan(RUNS.chat / 10);
       return {
-        detail: `${cases} generated requests (seed ${SEED}): every one answered 2xx or a documented 4xx with an ErrorBody, no 5xx, no leaked internals`,
-        numbers: { cases, requests: requestsSent - before, ms: Date.now() - started },
+        detail: `${cases} generated requests (seed ${SEED}), ${answered} of them answered by the agent: every one 2xx or a documented 4xx with an ErrorBody, no 5xx, no leaked internals`,
+        numbers: { cases, answered, requests: requestsSent - before, ms: Date.now() - started },
       };
     }));
 
@@ -254,6 +258,7 @@ describe('fuzzing every endpoint', () => {
       const started = Date.now();
       const before = requestsSent;
       let cases = 0;
+      let accepted = 0;
       const shaped = feedbackFields.map((fields) => {
         const { messageId, ...rest } = fields as typeof fields & { messageId?: MessageIdChoice };
         if (messageId === undefined) return rest;
@@ -261,26 +266,31 @@ describe('fuzzing every endpoint', () => {
       });
       const body = fc.oneof(
         { weight: 6, arbitrary: shaped.map((value) => JSON.stringify(value)) },
-        { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)) },
+        {
+          weight: 1,
+          arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
+        },
         { weight: 1, arbitrary: fc.string({ maxLength: 100 }) },
       );
       await fc.assert(
         fc.asyncProperty(headerChoices, body, async (choices, payload) => {
           cases++;
-          await sendAndCheck({
+          const response = await sendAndCheck({
             method: 'POST',
             path: '/api/chat/feedback',
             headers: buildHeaders(choices),
             body: payload,
           });
+          if (response.status === 204) accepted++;
           await healthEvery100(cases);
         }),
         runOptions(RUNS.feedback),
       );
       await expectHealthy();
+      expect(accepted).toBeGreaterThan(0);
       return {
-        detail: `${cases} generated requests: documented statuses only; feedback on the live answer accepted (204)`,
-        numbers: { cases, requests: requestsSent - before, ms: Date.now() - started },
+        detail: `${cases} generated requests: documented statuses only; ${accepted} ratings of the live answer accepted (204)`,
+        numbers: { cases, accepted, requests: requestsSent - before, ms: Date.now() - started },
       };
     }));
 
@@ -320,9 +330,52 @@ describe('fuzzing every endpoint', () => {
       };
     }));
 
+  it('with rate limits on: limited requests get 429 with an ErrorBody, never a 5xx', () =>
+    results.check('POST /api/chat fuzzed with rate limits and budgets on', async () => {
+      const limited = await startTestApp({
+        env: {
+          PARLEY_RATE_LIMITS: 'on',
+          PARLEY_RATE_IP_MESSAGES: '40',
+          PARLEY_RATE_IP_SESSIONS: '15',
+          PARLEY_RATE_SESSION_MESSAGES: '5',
+          PARLEY_BUDGET_TURNS_PER_DAY: '3',
+        },
+      });
+      const limitedOwn = new URL(limited.baseUrl).origin;
+      const started = Date.now();
+      let cases = 0;
+      let limitedCount = 0;
+      try {
+        await fc.assert(
+          fc.asyncProperty(headerChoices, chatBody, async (choices, body) => {
+            cases++;
+            const response = await sendAndCheck(
+              {
+                method: 'POST',
+                path: '/api/chat',
+                headers: buildHeaders(choices, limitedOwn),
+                body,
+              },
+              limited.baseUrl,
+            );
+            if (response.status === 429) limitedCount++;
+          }),
+          runOptions(RUNS.limited),
+        );
+        expect(limitedCount).toBeGreaterThan(0);
+        expect((await fetch(`${limited.baseUrl}/healthz`)).status).toBe(200);
+      } finally {
+        await limited.close();
+      }
+      return {
+        detail: `${cases} generated requests against limits of 40 messages/min per IP and 15 new sessions/h: ${limitedCount} answered 429 with an ErrorBody, the rest documented statuses`,
+        numbers: { cases, rate_limited: limitedCount, ms: Date.now() - started },
+      };
+    }));
+
   it('adds up to at least 1,000 fuzz cases in this run', () =>
     results.check('fuzz cases per run', () => {
-      const cases = RUNS.chat + RUNS.feedback + RUNS.routes;
+      const cases = RUNS.chat + RUNS.feedback + RUNS.routes + RUNS.limited;
       expect(cases).toBeGreaterThanOrEqual(1000);
       expect(requestsSent).toBeGreaterThanOrEqual(1000);
       const byStatus = Object.fromEntries(
@@ -333,6 +386,78 @@ describe('fuzzing every endpoint', () => {
         numbers: { cases, requests: requestsSent, seed: SEED, ...byStatus },
       };
     }));
+});
+
+describe('inputs the fuzzer found answered with 500 (now 400)', () => {
+  const json = () => ({ origin: own, 'content-type': 'application/json' });
+  const found: { name: string; request: () => RawRequest }[] = [
+    {
+      name: 'a body labelled gzip that is not gzip',
+      request: () => ({
+        method: 'POST',
+        path: '/api/chat',
+        headers: { ...json(), 'content-encoding': 'gzip' },
+        body: '{}',
+      }),
+    },
+    {
+      name: 'a body labelled deflate that is not deflate',
+      request: () => ({
+        method: 'POST',
+        path: '/api/chat/feedback',
+        headers: { ...json(), 'content-encoding': 'deflate' },
+        body: '{}',
+      }),
+    },
+    {
+      name: 'a body labelled br that is not brotli',
+      request: () => ({
+        method: 'POST',
+        path: '/api/chat',
+        headers: { ...json(), 'content-encoding': 'br' },
+        body: '{}',
+      }),
+    },
+    {
+      name: 'a truncated gzip body',
+      request: () => ({
+        method: 'POST',
+        path: '/api/chat',
+        headers: { ...json(), 'content-encoding': 'gzip' },
+        body: gzipSync('{"message":"hello there"}').subarray(0, 15),
+      }),
+    },
+    {
+      name: 'a broken percent-escape in the admin ticket id (with the admin token)',
+      request: () => ({
+        method: 'GET',
+        path: '/api/admin/tickets/%E0%A4%A',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      }),
+    },
+    {
+      name: 'a lone % as the admin ticket id (with the admin token)',
+      request: () => ({
+        method: 'GET',
+        path: '/api/admin/tickets/%',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      }),
+    },
+  ];
+
+  it.each(found)('$name → 400 invalid_request', ({ name, request }) =>
+    results.check(`found by fuzzing: ${name}`, async () => {
+      const sent = request();
+      const response = await send(app.baseUrl, sent);
+      expect(problemsWith(response, sent.method)).toEqual([]);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body).error.code).toBe('invalid_request');
+      return {
+        detail: `was 500 internal; now 400 invalid_request ("${JSON.parse(response.body).error.message}")`,
+        numbers: { status: response.status },
+      };
+    }),
+  );
 });
 
 /** A `POST /api/chat` JSON body of exactly `bytes` bytes. */
@@ -346,17 +471,32 @@ describe('oversized bodies', () => {
   const cases: { name: string; request: () => RawRequest; status: number }[] = [
     {
       name: 'exactly 16 KiB is read (and refused for its content, not its size)',
-      request: () => ({ method: 'POST', path: '/api/chat', headers: json(), body: chatBodyOfSize(BODY_LIMIT) }),
+      request: () => ({
+        method: 'POST',
+        path: '/api/chat',
+        headers: json(),
+        body: chatBodyOfSize(BODY_LIMIT),
+      }),
       status: 400,
     },
     {
       name: '16 KiB + 1 byte with Content-Length',
-      request: () => ({ method: 'POST', path: '/api/chat', headers: json(), body: chatBodyOfSize(BODY_LIMIT + 1) }),
+      request: () => ({
+        method: 'POST',
+        path: '/api/chat',
+        headers: json(),
+        body: chatBodyOfSize(BODY_LIMIT + 1),
+      }),
       status: 413,
     },
     {
       name: '1 MiB with Content-Length',
-      request: () => ({ method: 'POST', path: '/api/chat', headers: json(), body: chatBodyOfSize(1024 * 1024) }),
+      request: () => ({
+        method: 'POST',
+        path: '/api/chat',
+        headers: json(),
+        body: chatBodyOfSize(1024 * 1024),
+      }),
       status: 413,
     },
     {
@@ -401,7 +541,8 @@ describe('oversized bodies', () => {
       expect(problemsWith(response, sent.method)).toEqual([]);
       if (status === 413) expect(JSON.parse(response.body).error.code).toBe('payload_too_large');
       await expectHealthy();
-      const size = typeof sent.body === 'string' ? Buffer.byteLength(sent.body) : (sent.body?.length ?? 0);
+      const size =
+        typeof sent.body === 'string' ? Buffer.byteLength(sent.body) : (sent.body?.length ?? 0);
       return {
         detail: `${status} ${status === 413 ? 'payload_too_large' : 'invalid_request'} in ${ms} ms; /healthz answered afterwards`,
         numbers: { bytes_sent: size, status, ms },
@@ -420,7 +561,8 @@ describe('oversized bodies', () => {
       expect(response.status).toBe(431);
       await expectHealthy();
       return {
-        detail: '431 from Node’s parser (max header size 16 KiB) with no body; the app never saw it',
+        detail:
+          '431 from Node’s parser (max header size 16 KiB) with no body; the app never saw it',
         numbers: { status: response.status },
       };
     }));
@@ -453,10 +595,36 @@ describe('slow clients (slowloris)', () => {
   });
 
   it('refuses to apply timeouts to a server already listening (they would be checked only every 30 s)', () => {
-    expect(() =>
-      applyServerTimeouts(slow, { headersTimeoutMs: 1, requestTimeoutMs: 1 }),
-    ).toThrow(/before listen/);
+    expect(() => applyServerTimeouts(slow, { headersTimeoutMs: 1, requestTimeoutMs: 1 })).toThrow(
+      /before listen/,
+    );
   });
+
+  it('shows why the check interval matters: with Node’s default, a silent socket outlives headersTimeout by seconds', () =>
+    results.check(
+      'headersTimeout alone (default 30 s check interval) does not bound slow clients',
+      async () => {
+        // What index.ts did before applyServerTimeouts: set the timeouts, keep Node's interval.
+        const plain = http.createServer(app.parley.app);
+        plain.headersTimeout = HEADERS_TIMEOUT_MS;
+        plain.requestTimeout = REQUEST_TIMEOUT_MS;
+        plain.listen(0, '127.0.0.1');
+        await new Promise<void>((resolve) => plain.once('listening', resolve));
+        const waitMs = HEADERS_TIMEOUT_MS + 2_000;
+        const silent = openSlowSocket((plain.address() as AddressInfo).port, {
+          initial: '',
+          giveUpMs: waitMs,
+        });
+        const outcome = await silent.outcome;
+        plain.closeAllConnections();
+        await new Promise<void>((resolve) => plain.close(() => resolve()));
+        expect(outcome.closedAfterMs).toBeUndefined();
+        return {
+          detail: `with headersTimeout ${HEADERS_TIMEOUT_MS} ms but Node's default connectionsCheckingInterval (30 s), a silent socket was still open after ${waitMs} ms; in production (15 s) that meant up to ~45 s per socket, hence applyServerTimeouts shortens the interval`,
+          numbers: { headers_timeout_ms: HEADERS_TIMEOUT_MS, still_open_after_ms: waitMs },
+        };
+      },
+    ));
 
   it('closes sockets that never finish their headers or body, while normal requests succeed', () =>
     results.check('slowloris sockets closed within the server timeouts', async () => {
@@ -465,8 +633,14 @@ describe('slow clients (slowloris)', () => {
       const giveUpMs = REQUEST_TIMEOUT_MS + 3_000;
       const groups = {
         silent: { initial: '' },
-        'headers byte by byte': { initial: `GET /healthz HTTP/1.1\r\nHost: ${host}\r\nX-Slow: `, drip: 'a' },
-        'header lines forever': { initial: `GET /healthz HTTP/1.1\r\nHost: ${host}\r\n`, drip: 'X-A: b\r\n' },
+        'headers byte by byte': {
+          initial: `GET /healthz HTTP/1.1\r\nHost: ${host}\r\nX-Slow: `,
+          drip: 'a',
+        },
+        'header lines forever': {
+          initial: `GET /healthz HTTP/1.1\r\nHost: ${host}\r\n`,
+          drip: 'X-A: b\r\n',
+        },
         'body never finished': {
           initial: `POST /api/chat HTTP/1.1\r\nHost: ${host}\r\nOrigin: ${origin}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"message":"`,
           drip: 'a',
@@ -498,7 +672,10 @@ describe('slow clients (slowloris)', () => {
       const outcomes = await Promise.all(
         sockets.map(async ({ group, socket }) => ({ group, ...(await socket.outcome) })),
       );
-      const numbers: Record<string, number> = { sockets: sockets.length, normal_request_ms: normalMs };
+      const numbers: Record<string, number> = {
+        sockets: sockets.length,
+        normal_request_ms: normalMs,
+      };
       for (const [group] of Object.entries(groups)) {
         const mine = outcomes.filter((o) => o.group === group);
         const bound = group.includes('body') ? REQUEST_TIMEOUT_MS : HEADERS_TIMEOUT_MS;
@@ -507,9 +684,14 @@ describe('slow clients (slowloris)', () => {
           expect(outcome.closedAfterMs, group).toBeLessThanOrEqual(bound + SLACK_MS);
           const status = statusOf(outcome.data);
           // Node answers 408 before closing; the app never answered these with anything else.
-          expect(status === undefined || status === 408, `${group}: ${outcome.data.slice(0, 80)}`).toBe(true);
+          expect(
+            status === undefined || status === 408,
+            `${group}: ${outcome.data.slice(0, 80)}`,
+          ).toBe(true);
         }
-        numbers[`${group.replaceAll(' ', '_')}_max_ms`] = Math.max(...mine.map((o) => o.closedAfterMs ?? giveUpMs));
+        numbers[`${group.replaceAll(' ', '_')}_max_ms`] = Math.max(
+          ...mine.map((o) => o.closedAfterMs ?? giveUpMs),
+        );
       }
       expect((await fetch(`${origin}/healthz`)).status).toBe(200);
       return {

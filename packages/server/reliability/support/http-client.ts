@@ -192,3 +192,18 @@ function parseJson(text: string): unknown {
     return undefined;
   }
 }
+
+/**
+ * Gives a test server the socket timeouts the real entry point (src/index.ts) sets. Node's default
+ * keep-alive timeout (5 s) is shorter than a loaded first turn, so a client reusing a pooled
+ * socket could race the server closing it: a test artefact production does not have.
+ */
+export function useProductionTimeouts(server: {
+  keepAliveTimeout: number;
+  headersTimeout: number;
+  requestTimeout: number;
+}): void {
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 65_000;
+}

@@ -58,7 +58,8 @@ export async function runAgentTurn(
   deps: AgentTurnDeps,
   input: AgentTurnInput,
 ): Promise<AgentTurnResult> {
-  const { store, sessionId } = { store: deps.store, sessionId: input.sessionId };
+  const { store } = deps;
+  const { sessionId } = input;
   const itemsBefore = await store.countItems(sessionId);
   const context = createTurnContext(sessionId);
   const session = new StoreSession(store, sessionId, { historyWindow: deps.historyWindow });
@@ -85,6 +86,9 @@ export async function runAgentTurn(
       },
     });
     for await (const event of result) {
+      if (event.type === 'run_item_stream_event' && event.item.type === 'handoff_output_item') {
+        agent = event.item.targetAgent.name;
+      }
       const mapped = mapRunEvent(event, context, deps.agents.displayNames);
       if (!mapped) continue;
       if (mapped.event === 'delta') text += mapped.data.text;
@@ -95,8 +99,6 @@ export async function runAgentTurn(
       ) {
         toolsUsed.push(mapped.data.name);
       }
-      if (mapped.event === 'handoff')
-        agent = event.type === 'run_item_stream_event' ? agentName(event) : agent;
       input.emit(mapped);
     }
     await result.completed;
@@ -225,6 +227,3 @@ function mapRunEvent(
   return undefined;
 }
 
-function agentName(event: Extract<RunStreamEvent, { type: 'run_item_stream_event' }>): string {
-  return event.item.type === 'handoff_output_item' ? event.item.targetAgent.name : 'support';
-}

@@ -63,8 +63,15 @@ export function classifyTurnError(
 }
 
 function isNetworkError(error: unknown): boolean {
-  const name = (error as { name?: unknown })?.name;
+  const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: unknown };
   return (
-    name === 'APIConnectionError' || name === 'APIConnectionTimeoutError' || name === 'FetchError'
+    name === 'APIConnectionError' ||
+    name === 'APIConnectionTimeoutError' ||
+    name === 'FetchError' ||
+    // The provider's connection dropped mid-answer (undici: TypeError "terminated").
+    (error instanceof TypeError &&
+      (message === 'terminated' || /^UND_ERR/.test(String((cause as { code?: unknown })?.code)))) ||
+    // The provider sent a stream chunk that is not JSON (thrown by the openai client).
+    (error instanceof SyntaxError && String(message).startsWith('Error reading response:'))
   );
 }

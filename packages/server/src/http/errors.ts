@@ -58,15 +58,18 @@ export class HttpError extends ParleyError {
   }
 }
 
-/** Turns a zod failure into a 400 whose message names the first bad field. */
-export function invalidRequest(error: z.ZodError, code: ErrorCode = 'invalid_request'): HttpError {
+/**
+ * Turns a zod failure into a 400 whose message names the first bad field. `subject` names what
+ * was parsed (the body by default, or e.g. a header), for issues about the value as a whole.
+ */
+export function invalidRequest(error: z.ZodError, subject = 'body'): HttpError {
   const issues = error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
+    path: issue.path.map(String).join('.') || subject,
     message: issue.message,
   }));
   const first = issues[0];
-  const message = first ? `${first.path || 'body'}: ${first.message}` : 'Invalid request';
-  return new HttpError(code, message, { issues });
+  const message = first ? `${first.path}: ${first.message}` : 'Invalid request';
+  return new HttpError('invalid_request', message, { issues });
 }
 
 /** Body-parser errors carry a `type`; map the ones a client can cause to their codes. */
@@ -123,11 +126,7 @@ export function errorHandler(options: { logger: Logger }): ErrorRequestHandler {
   return function parleyErrorHandler(error, req, res, _next) {
     const outage = !(error instanceof HttpError) && isStoreUnavailable(error);
     const known =
-      error instanceof HttpError
-        ? error
-        : outage
-          ? storeUnavailable(error)
-          : fromBodyParser(error);
+      error instanceof HttpError ? error : outage ? storeUnavailable(error) : fromBodyParser(error);
     const httpError = known ?? new HttpError('internal', 'Something went wrong on our side');
     if (outage) {
       // One line per interval, with how many were folded into it: no log storm in an outage.

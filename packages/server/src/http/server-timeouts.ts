@@ -30,7 +30,8 @@ export function applyServerTimeouts(server: Server, timeouts: ServerTimeouts): v
   if (server.listening) throw new Error('applyServerTimeouts must be called before listen()');
   server.headersTimeout = timeouts.headersTimeoutMs;
   server.requestTimeout = timeouts.requestTimeoutMs;
-  if (timeouts.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
+  if (timeouts.keepAliveTimeoutMs !== undefined)
+    server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
   // Typed only as a constructor option, but a plain property that `listen` reads.
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval =
     Math.max(10, Math.min(MAX_CHECK_INTERVAL_MS, Math.floor(timeouts.headersTimeoutMs / 4)));

@@ -65,8 +65,15 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
     });
   }
 
-  /** The existing session, undefined when the caller presents none; 401 when it presents a bad one. */
-  async function find(req: Request, res: Response): Promise<VisitorSession | undefined> {
+  /**
+   * The existing session, undefined when the caller presents none; 401 when it presents a bad one.
+   * A cookie is refreshed (sliding expiry) unless `refreshCookie` is false.
+   */
+  async function find(
+    req: Request,
+    res: Response,
+    options: { refreshCookie?: boolean } = {},
+  ): Promise<VisitorSession | undefined> {
     const presented = presentedToken(req);
     if (!presented) return undefined;
     const id = signer.verify(presented.token);
@@ -79,7 +86,7 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
       );
     }
     // Sliding expiry: a cookie lives as long as the session's idle TTL from the last use.
-    if (presented.fromCookie) setCookie(res, presented.token);
+    if (presented.fromCookie && options.refreshCookie !== false) setCookie(res, presented.token);
     return { id, token: presented.token, created: false };
   }
 
@@ -99,7 +106,8 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
   }
 
   async function destroy(req: Request, res: Response): Promise<boolean> {
-    const session = await find(req, res);
+    // Not refreshed first: the response must carry one Set-Cookie, the one that clears it.
+    const session = await find(req, res, { refreshCookie: false });
     clearCookie(res);
     if (!session) return false;
     await store.deleteSession(session.id);

@@ -10,6 +10,7 @@ import { createKnowledgeBase, DEFAULT_KB_DIR } from '../knowledge/knowledge-base
 import type { KnowledgeBase } from '../knowledge/types.js';
 import type { ParleyStore } from '../sessions/store.js';
 import { MemoryStore } from '../sessions/stores/memory-store.js';
+import type { WidgetAsset } from '../web/widget-asset.js';
 
 export const TEST_SESSION_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 
@@ -24,6 +25,8 @@ export interface TestAppOptions {
   fetch?: typeof fetch;
   /** Silent unless a test wants to read the log lines. */
   logger?: Logger;
+  /** The built widget to serve at `/widget.js` (browser tests); without it `/widget.js` is 503. */
+  widget?: WidgetAsset;
 }
 
 export interface TestApp {
@@ -81,7 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock,
     logger: options.logger ?? pino({ level: 'silent' }),
     sessionSecrets: options.sessionSecrets ?? [TEST_SESSION_SECRET],
-    widget: undefined,
+    widget: options.widget,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const server = parley.app.listen(0, '127.0.0.1');

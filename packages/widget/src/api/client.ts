@@ -1,5 +1,10 @@
-import type { ChatRequest, FeedbackRequest, HistoryResponse, StreamEvent } from '@parley/shared';
-import { IDEMPOTENCY_HEADER } from '../contract';
+import {
+  type ChatRequest,
+  type FeedbackRequest,
+  type HistoryResponse,
+  IDEMPOTENCY_KEY_HEADER,
+  type StreamEvent,
+} from '@parley/shared';
 import { errorFromResponse, ParleyError } from './errors';
 import { readStorage, writeStorage } from './storage';
 import { readEventStream } from './stream';
@@ -87,7 +92,7 @@ export function createApiClient({ server, fetch: fetchImpl = fetch }: ApiClientO
         headers: {
           ...(init.headers as Record<string, string>),
           Accept: 'text/event-stream',
-          [IDEMPOTENCY_HEADER]: idempotencyKey,
+          [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
         },
       });
       if (!response.body) throw new ParleyError('network', 'The response has no body');

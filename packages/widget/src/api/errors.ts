@@ -1,5 +1,4 @@
-import type { ErrorBody, ErrorCode } from '@parley/shared';
-import { RETRYABLE_CODES } from '../contract';
+import { type ErrorBody, type ErrorCode, RETRYABLE_ERROR_CODES } from '@parley/shared';
 
 /** A server error code, or `network` when no answer arrived (offline, reset, cut-off stream). */
 export type FailureCode = ErrorCode | 'network';
@@ -32,7 +31,7 @@ export class ParleyError extends Error {
     this.retryAfter = options.retryAfter;
     this.retryable =
       options.retryable ??
-      (code === 'network' || RETRYABLE_CODES.has(code) || options.retryAfter !== undefined);
+      (code === 'network' || RETRYABLE_ERROR_CODES.has(code) || options.retryAfter !== undefined);
   }
 }
 

@@ -1,11 +1,11 @@
+import { WIDGET_LANGUAGES } from '@parley/shared';
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES } from '../contract';
 import { getStrings, pickLanguage } from './index';
 
 describe('i18n', () => {
   it('ships every widget language with the same keys and tool labels as English', () => {
     const en = getStrings('en');
-    for (const lang of LANGUAGES) {
+    for (const lang of WIDGET_LANGUAGES) {
       const strings = getStrings(lang);
       expect(Object.keys(strings).sort()).toEqual(Object.keys(en).sort());
       expect(Object.keys(strings.tools).sort()).toEqual(Object.keys(en.tools).sort());
@@ -19,7 +19,7 @@ describe('i18n', () => {
   });
 
   it('lays out Arabic right to left and the others left to right', () => {
-    expect(LANGUAGES.filter((lang) => getStrings(lang).dir === 'rtl')).toEqual(['ar']);
+    expect(WIDGET_LANGUAGES.filter((lang) => getStrings(lang).dir === 'rtl')).toEqual(['ar']);
   });
 
   it.each([

@@ -1,5 +1,4 @@
-import type { WidgetLanguage } from '@parley/shared';
-import { isWidgetLanguage, normaliseLang } from '../contract';
+import { isWidgetLanguage, normaliseLang, type WidgetLanguage } from '@parley/shared';
 import { ar } from './ar';
 import { de } from './de';
 import { en, type Strings } from './en';

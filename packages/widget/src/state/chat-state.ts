@@ -1,7 +1,7 @@
+import { DEFAULT_MAX_MESSAGE_LENGTH } from '@parley/shared';
 import type { ApiClient } from '../api/client';
 import { type FailureCode, type ParleyError, toParleyError } from '../api/errors';
 import { readStorage, writeStorage } from '../api/storage';
-import { MAX_MESSAGE_LENGTH } from '../contract';
 import { type Cell, cell, type ReadonlyCell } from './cell';
 import { createEmitter, type Emitter } from './emitter';
 import { type ChatMessage, fromHistory, randomId } from './message';
@@ -73,7 +73,7 @@ export function createChatState({
   client,
   openKey,
   startOpen,
-  maxLength = MAX_MESSAGE_LENGTH,
+  maxLength = DEFAULT_MAX_MESSAGE_LENGTH,
 }: ChatStateOptions): ChatState {
   const remembered = readStorage('sessionStorage', openKey);
   const messages = cell<readonly MessageCell[]>([]);

@@ -9,8 +9,14 @@ import fc from 'fast-check';
 /** A header value Node will put on the wire: tab, printable ASCII and Latin-1, no CR/LF/NUL. */
 export const headerValue = fc.string({
   unit: fc.oneof(
-    { weight: 20, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) },
-    { weight: 1, arbitrary: fc.integer({ min: 0x80, max: 0xff }).map((c) => String.fromCharCode(c)) },
+    {
+      weight: 20,
+      arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: 0x80, max: 0xff }).map((c) => String.fromCharCode(c)),
+    },
     { weight: 1, arbitrary: fc.constant('\t') },
   ),
   maxLength: 300,
@@ -51,10 +57,18 @@ export const authChoice: fc.Arbitrary<AuthChoice> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.oneof(
-      headerValue,
-      fc.constantFrom('Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'bearer a b', `Bearer ${'x'.repeat(400)}`),
-    ).map((value) => ({ scheme: 'raw' as const, value })),
+    arbitrary: fc
+      .oneof(
+        headerValue,
+        fc.constantFrom(
+          'Bearer',
+          'Bearer ',
+          'Basic dXNlcjpwYXNz',
+          'bearer a b',
+          `Bearer ${'x'.repeat(400)}`,
+        ),
+      )
+      .map((value) => ({ scheme: 'raw' as const, value })),
   },
 );
 
@@ -145,7 +159,17 @@ export const contentEncoding: fc.Arbitrary<string | undefined> = fc.oneof(
   { weight: 10, arbitrary: fc.constant(undefined) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('identity', 'gzip', 'deflate', 'br', 'x-gzip', 'gzip, gzip', 'zstd', 'compress', ''),
+    arbitrary: fc.constantFrom(
+      'identity',
+      'gzip',
+      'deflate',
+      'br',
+      'x-gzip',
+      'gzip, gzip',
+      'zstd',
+      'compress',
+      '',
+    ),
   },
   { weight: 1, arbitrary: headerValue },
 );
@@ -170,7 +194,10 @@ export const accept = fc.option(
 export const idempotencyKey = fc.option(
   fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom('key-1', 'key-2', 'key:3.x_y') },
-    { weight: 1, arbitrary: fc.constantFrom('', ' ', 'a'.repeat(129), 'key with spaces', 'clé', '../../etc') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('', ' ', 'a'.repeat(129), 'key with spaces', 'clé', '../../etc'),
+    },
     { weight: 1, arbitrary: headerValue },
   ),
   { nil: undefined, freq: 2 },
@@ -274,14 +301,20 @@ function bodies(shaped: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<str
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.integer({ min: 100, max: 8000 }), fc.constantFrom('array' as const, 'object' as const))
+        .tuple(
+          fc.integer({ min: 100, max: 8000 }),
+          fc.constantFrom('array' as const, 'object' as const),
+        )
         .map(([depth, kind]) => nested(depth, kind)),
     },
   );
 }
 
 const extraKeys = fc.dictionary(
-  fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'sessionId', 'role')),
+  fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.constantFrom('__proto__', 'constructor', 'sessionId', 'role'),
+  ),
   fc.jsonValue({ maxDepth: 2 }),
   { maxKeys: 3 },
 );
@@ -292,7 +325,10 @@ export const chatBody = bodies(
     .tuple(
       fc.record(
         {
-          message: fc.oneof({ weight: 8, arbitrary: messageText }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) }),
+          message: fc.oneof(
+            { weight: 8, arbitrary: messageText },
+            { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+          ),
           clientMessageId: clientId,
         },
         // A missing message is covered by the arbitrary-JSON bodies; here it is always there.
@@ -313,7 +349,11 @@ export const feedbackFields = fc.record(
       {
         weight: 2,
         arbitrary: fc
-          .oneof(fc.string({ maxLength: 140 }), fc.jsonValue({ maxDepth: 1 }), fc.constantFrom('', 'x'.repeat(129)))
+          .oneof(
+            fc.string({ maxLength: 140 }),
+            fc.jsonValue({ maxDepth: 1 }),
+            fc.constantFrom('', 'x'.repeat(129)),
+          )
           .map((value) => ({ kind: 'value' as const, value })),
       },
     ),
@@ -369,7 +409,18 @@ export const queryString = fc.oneof(
         {
           limit: fc.oneof(
             fc.integer({ min: -5, max: 200 }).map(String),
-            fc.constantFrom('', '1e2', '0x10', '1.5', 'NaN', 'Infinity', '-0', '%205', '5&limit=6', '%'),
+            fc.constantFrom(
+              '',
+              '1e2',
+              '0x10',
+              '1.5',
+              'NaN',
+              'Infinity',
+              '-0',
+              '%205',
+              '5&limit=6',
+              '%',
+            ),
           ),
           cursor: fc.oneof(
             fc.base64String({ maxLength: 60 }),
@@ -386,7 +437,19 @@ export const queryString = fc.oneof(
         return parts.length > 0 ? `?${parts.join('&')}` : '';
       }),
   },
-  { weight: 1, arbitrary: fc.constantFrom('?', '??', '?&&&', '?a', '?%', '?a=%E0', '?__proto__[x]=1', '?constructor=1') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '?',
+      '??',
+      '?&&&',
+      '?a',
+      '?%',
+      '?a=%E0',
+      '?__proto__[x]=1',
+      '?constructor=1',
+    ),
+  },
 );
 
 /** Every route and some that do not exist, as path prefixes. */
@@ -418,12 +481,19 @@ export const routePath = fc.oneof(
     weight: 2,
     arbitrary: fc
       .array(pathSegment, { minLength: 1, maxLength: 4 })
-      .chain((segments) => fc.constantFrom('', '/api', '/api/chat', '/api/admin').map((base) => `${base}/${segments.join('/')}`)),
+      .chain((segments) =>
+        fc
+          .constantFrom('', '/api', '/api/chat', '/api/admin')
+          .map((base) => `${base}/${segments.join('/')}`),
+      ),
   },
 );
 
 export const method = fc.oneof(
   { weight: 10, arbitrary: fc.constant('GET') },
   { weight: 2, arbitrary: fc.constantFrom('HEAD', 'OPTIONS', 'DELETE', 'POST') },
-  { weight: 1, arbitrary: fc.constantFrom('PUT', 'PATCH', 'PROPFIND', 'SEARCH', 'PURGE', 'LINK', 'MKCOL') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('PUT', 'PATCH', 'PROPFIND', 'SEARCH', 'PURGE', 'LINK', 'MKCOL'),
+  },
 );

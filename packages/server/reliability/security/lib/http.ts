@@ -21,7 +21,11 @@ export interface RawResponse {
  * headers and paths) and reads the whole response. Rejects when the connection fails or no
  * response arrives within `timeoutMs`: a server that hangs up on a request is a finding too.
  */
-export function send(baseUrl: string, request: RawRequest, timeoutMs = 10_000): Promise<RawResponse> {
+export function send(
+  baseUrl: string,
+  request: RawRequest,
+  timeoutMs = 10_000,
+): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = http.request(

@@ -47,7 +47,8 @@ export function problemsWith(response: RawResponse, method: string): string[] {
     }
     if (json !== undefined) {
       const parsed = ErrorBody.safeParse(json);
-      if (!parsed.success) problems.push(`error body is not an ErrorBody: ${response.body.slice(0, 200)}`);
+      if (!parsed.success)
+        problems.push(`error body is not an ErrorBody: ${response.body.slice(0, 200)}`);
       else if (STATUS_BY_CODE[parsed.data.error.code] !== status) {
         problems.push(`code ${parsed.data.error.code} answered with status ${status}`);
       }
@@ -55,7 +56,8 @@ export function problemsWith(response: RawResponse, method: string): string[] {
   }
   for (const [name, value] of Object.entries(response.headers)) {
     const text = Array.isArray(value) ? value.join('\n') : String(value);
-    for (const leak of leaksIn(text)) problems.push(`header ${name} leaks ${leak}: ${text.slice(0, 120)}`);
+    for (const leak of leaksIn(text))
+      problems.push(`header ${name} leaks ${leak}: ${text.slice(0, 120)}`);
   }
   if (status >= 400) {
     for (const leak of leaksIn(response.body)) problems.push(`body leaks ${leak}`);

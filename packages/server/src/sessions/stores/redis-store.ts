@@ -87,6 +87,7 @@ export class RedisStore implements ParleyStore {
   readonly #prefix: string;
   readonly #url: string;
   #lastError: Error | undefined;
+  #closed = false;
 
   constructor(options: RedisStoreOptions) {
     this.#clock = options.clock;
@@ -328,11 +329,34 @@ export class RedisStore implements ParleyStore {
     const owner = randomUUID();
     const taken = await this.#redis.set(key, owner, 'PX', ttlMs, 'NX');
     if (taken !== 'OK') return undefined;
+    // Wall time, like Redis's own PX expiry (the injected clock may be a test's manual one).
+    const expiresAt = Date.now() + ttlMs;
     return {
       release: async () => {
-        await releaseLockScript.run(this.#redis, [key], [owner]);
+        try {
+          await releaseLockScript.run(this.#redis, [key], [owner]);
+        } catch (error) {
+          // Redis went away mid-turn: the lock outlives the outage (a persistent Redis keeps it
+          // through a restart), and the visitor would get 409 until it expires. Keep trying.
+          this.#releaseLater(key, owner, expiresAt, 1);
+          throw error;
+        }
       },
     };
+  }
+
+  /** Retries a failed lock release with backoff until it succeeds, the lock expires, or close(). */
+  #releaseLater(key: string, owner: string, expiresAt: number, attempt: number): void {
+    if (this.#closed || Date.now() >= expiresAt) return;
+    const timer = setTimeout(
+      () => {
+        releaseLockScript
+          .run(this.#redis, [key], [owner])
+          .catch(() => this.#releaseLater(key, owner, expiresAt, attempt + 1));
+      },
+      Math.min(100 * 2 ** attempt, 2_000),
+    );
+    timer.unref();
   }
 
   async ping(): Promise<void> {
@@ -350,6 +374,7 @@ export class RedisStore implements ParleyStore {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     if (!this.#ownsClient) return;
     try {
       await this.#redis.quit();

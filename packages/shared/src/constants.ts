@@ -1,0 +1,94 @@
+/**
+ * The contract's runtime values, kept free of zod so that a bundle importing only these (the
+ * widget, with its 20 KiB budget) never pulls in a schema library. The zod schemas in `chat.ts`,
+ * `errors.ts`, `stream-events.ts` and `widget-config.ts` are built from these same values, so each
+ * is written down exactly once.
+ */
+
+/** Default upper bound for one visitor message, in characters after trimming. */
+export const DEFAULT_MAX_MESSAGE_LENGTH = 4000;
+
+/** The header the widget sends with every message so a retried POST never runs the agent twice. */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/**
+ * Every error code the server can answer with. The list is the contract: the widget switches on
+ * these, and operators grep logs for them.
+ */
+export const ERROR_CODES = [
+  'invalid_request',
+  'unsupported_media_type',
+  'payload_too_large',
+  'origin_not_allowed',
+  'session_invalid',
+  'rate_limited',
+  'turn_in_progress',
+  'idempotency_conflict',
+  'budget_exhausted',
+  'model_unavailable',
+  'not_found',
+  'internal',
+] as const;
+
+/** Codes after which sending the same request again later can succeed. */
+export const RETRYABLE_ERROR_CODES: ReadonlySet<(typeof ERROR_CODES)[number]> =
+  /* @__PURE__ */ new Set(['rate_limited', 'turn_in_progress', 'model_unavailable', 'internal']);
+
+/** The SSE event names of `POST /api/chat`, one per member of the `StreamEvent` union. */
+export const STREAM_EVENT_NAMES = ['session', 'delta', 'tool', 'handoff', 'done', 'error'] as const;
+
+/** The states a `tool` stream event reports. */
+export const TOOL_STATUSES = ['started', 'done', 'failed'] as const;
+
+/** The languages the widget speaks. */
+export const WIDGET_LANGUAGES = ['en', 'es', 'de', 'fr', 'ar'] as const;
+export type WidgetLanguage = (typeof WIDGET_LANGUAGES)[number];
+
+/**
+ * `de-AT` and `DE` both mean German; anything unsupported stays as written and is rejected.
+ *
+ * @example
+ * normaliseLang('de-AT') // 'de'
+ */
+export function normaliseLang(raw: string): string {
+  return raw.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+}
+
+/** Whether a (normalised) language tag is one the widget speaks. */
+export function isWidgetLanguage(value: string): value is WidgetLanguage {
+  return (WIDGET_LANGUAGES as readonly string[]).includes(value);
+}
+
+// The values of the widget's `data-*` attributes, read by both `WidgetConfig` (zod) and
+// `parseWidgetConfig` (zod-free).
+
+export const WIDGET_THEMES = ['light', 'dark', 'auto'] as const;
+export const WIDGET_POSITIONS = ['bottom-right', 'bottom-left'] as const;
+export const WIDGET_FONTS = ['system', 'inherit'] as const;
+/** Boolean attributes: present-but-empty means true, as in HTML; matched case-insensitively. */
+export const WIDGET_TRUE_FLAGS = ['', 'true', '1', 'yes', 'on', 'open'] as const;
+export const WIDGET_FALSE_FLAGS = ['false', '0', 'no', 'off'] as const;
+/** Longest accepted value of each text attribute, in code points (as zod counts) after trimming. */
+export const WIDGET_TEXT_LIMITS = {
+  title: 80,
+  subtitle: 120,
+  greeting: 500,
+  placeholder: 80,
+  accent: 64,
+  launcherLabel: 40,
+  /** One suggested question of `data-starters`. */
+  starter: 120,
+} as const;
+export const MAX_STARTERS = 6;
+/** The largest z-index CSS engines accept (a signed 32-bit integer). */
+export const MAX_Z_INDEX = 2147483647;
+
+/** What a widget attribute that is absent or invalid falls back to; text falls back to the UI language. */
+export const WIDGET_CONFIG_DEFAULTS = {
+  theme: 'auto',
+  position: 'bottom-right',
+  starters: [],
+  open: false,
+  zIndex: 2147483000,
+  font: 'system',
+} as const;
