@@ -40,11 +40,15 @@ describe('bench (smoke)', () => {
 
   const browser = existsSync(CHROMIUM) || process.env.PARLEY_REQUIRE_BROWSER === '1';
   if (!browser) console.log(`bench host-page smoke skipped: ${CHROMIUM} not found`);
-  it.runIf(browser)('loads the widget into a host page in Chromium', { timeout: 30_000 }, async () => {
-    const result = await run('host-page');
-    if (result.skipped) console.log(`bench host-page: ${result.skipped}`);
-    else expectNumbers(result);
-  });
+  it.runIf(browser)(
+    'loads the widget into a host page in Chromium',
+    { timeout: 30_000 },
+    async () => {
+      const result = await run('host-page');
+      if (result.skipped) console.log(`bench host-page: ${result.skipped}`);
+      else expectNumbers(result);
+    },
+  );
 
   it('runs turns on the bare proxy, the SDK floor and Parley', { timeout: 60_000 }, async () => {
     const result = await run('turn-cost');

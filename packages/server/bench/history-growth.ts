@@ -3,8 +3,9 @@
  * model items. With the history window the model input, and so the cost, stays flat; the same
  * run with the window opened up ("off") shows what it saves.
  */
-import type { SectionOptions, SectionResult } from './lib/section.js';
+
 import { control } from './lib/load.js';
+import type { SectionOptions, SectionResult } from './lib/section.js';
 import { measureTurns, startFakeModel, startServer, type TurnMeasurement } from './lib/servers.js';
 import { round } from './lib/stats.js';
 import type { Table } from './lib/table.js';
@@ -53,10 +54,17 @@ export async function historyGrowth(options: SectionOptions): Promise<SectionRes
   const results: Record<string, Point[]> = {};
   try {
     for (const setup of setups) {
-      const server = await startServer('parley', fake.modelUrl, { label: setup.id, env: setup.env });
+      const server = await startServer('parley', fake.modelUrl, {
+        label: setup.id,
+        env: setup.env,
+      });
       try {
         // Warm up on throwaway sessions so the first size does not pay for JIT.
-        await measureTurns(server, { concurrency: 4, maxRequests: options.smoke ? 2 : 100, durationMs: 5000 });
+        await measureTurns(server, {
+          concurrency: 4,
+          maxRequests: options.smoke ? 2 : 100,
+          durationMs: 5000,
+        });
         results[setup.id] = [];
         for (const items of sizes) {
           const tokens: string[] = [];

@@ -77,7 +77,9 @@ function startHost(widget: Buffer): Promise<Server> {
     } else if (req.url?.startsWith('/widget.js')) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(body);
     } else {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"not_found"}}');
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":{"code":"not_found"}}');
     }
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -92,7 +94,11 @@ export async function hostPage(options: SectionOptions): Promise<SectionResult> 
     return { ...base, tables: [], skipped: `${CHROMIUM} not found` };
   }
   if (!existsSync(WIDGET_FILE)) {
-    return { ...base, tables: [], skipped: 'packages/widget/dist/widget.js is not built (npm run build)' };
+    return {
+      ...base,
+      tables: [],
+      skipped: 'packages/widget/dist/widget.js is not built (npm run build)',
+    };
   }
   const { chromium } = await import('playwright-core');
   const server = await startHost(readFileSync(WIDGET_FILE));
@@ -111,7 +117,9 @@ export async function hostPage(options: SectionOptions): Promise<SectionResult> 
         await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
         if (rate > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate });
         await page.goto(url, { waitUntil: 'load' });
-        await page.waitForFunction('window.__launcherVisible !== undefined', undefined, { timeout: 15_000 });
+        await page.waitForFunction('window.__launcherVisible !== undefined', undefined, {
+          timeout: 15_000,
+        });
         // Let anything the widget schedules after showing the launcher run and be observed.
         await page.waitForTimeout(500);
         const sample = (await page.evaluate(`(() => {
@@ -129,7 +137,10 @@ export async function hostPage(options: SectionOptions): Promise<SectionResult> 
       }
       const list = samples[rate]!;
       options.log(
-        `host-page ${rate}× CPU: launcher after ${percentile(list.map((s) => s.scriptToLauncherMs), 50)?.toFixed(1)} ms (p50), CLS ${Math.max(...list.map((s) => s.cls))}`,
+        `host-page ${rate}× CPU: launcher after ${percentile(
+          list.map((s) => s.scriptToLauncherMs),
+          50,
+        )?.toFixed(1)} ms (p50), CLS ${Math.max(...list.map((s) => s.cls))}`,
       );
     }
   } finally {
@@ -156,7 +167,13 @@ export async function hostPage(options: SectionOptions): Promise<SectionResult> 
         Math.max(...list.map((s) => s.longTasks)),
         round(Math.max(...list.map((s) => s.longTaskMs)), 1),
         Math.max(...list.map((s) => s.cls)),
-        round(percentile(list.map((s) => s.loadEventMs), 50), 1),
+        round(
+          percentile(
+            list.map((s) => s.loadEventMs),
+            50,
+          ),
+          1,
+        ),
       ];
     }),
     note: `${runs} cold loads each (fresh browser context, cache off) of a plain article page with \`<script async src="/widget.js">\` at the end of the body, served from 127.0.0.1. Script start is a marker prepended to widget.js; "visible" is the first animation frame in which the launcher button has a box and is not hidden.`,

@@ -23,7 +23,10 @@ async function main(): Promise<void> {
       'no-write': { type: 'boolean', default: false },
     },
   });
-  const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = values.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of only ?? []) {
     if (!SECTION_NAMES.includes(name as SectionName)) {
       throw new Error(`unknown section "${name}"; choose from ${SECTION_NAMES.join(', ')}`);

@@ -6,6 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import type { StoreKind } from '../src/sessions/store.js';
+import { BENCH_MESSAGE } from './floors/fake-model.constants.js';
 import type { ServerStats } from './floors/hooks.js';
 import { collectGarbage } from './lib/gc.js';
 import { control, runLoad } from './lib/load.js';
@@ -14,41 +15,52 @@ import { type FakeTiming, type ServerKind, startFakeModel, startServer } from '.
 import { round } from './lib/stats.js';
 import { openBenchStore, plantSession } from './lib/stores.js';
 import type { Table } from './lib/table.js';
-import { BENCH_MESSAGE } from './floors/fake-model.constants.js';
 
 const MB = 2 ** 20;
 
 interface StreamsResult {
   server: ServerKind;
   streams: number;
+  rampMs: number;
   completed: number;
   failed: number;
-  /** Streams open when the mid-run sample was taken. */
-  openAtSample: number;
-  loopDelayP99Ms: number;
-  loopDelayMaxMs: number;
+  /** Most streams seen open at once. */
+  peakOpen: number;
+  /** Event-loop delay while the streams were being opened (the ramp). */
+  rampLoopDelay: { p99: number; max: number };
+  /** Event-loop delay while all of them were open and streaming. */
+  openLoopDelay: { p99: number; max: number } | undefined;
   baselineRssMb: number;
-  peakRssMb: number;
+  openRssMb: number;
   rssPerStreamKb: number;
   heapPerStreamKb: number;
   errors: string[];
 }
 
+/**
+ * Opens `streams` chat streams, one new visitor each, spread evenly over `rampMs` (a burst of a
+ * thousand simultaneous turns measures burst CPU, not what open streams cost), against a model
+ * slow enough that every stream is still open when the last one starts. Samples the server while
+ * all are open: loop delay on a fresh histogram, then RSS and heap after a full GC.
+ */
 async function openStreams(
   server: ServerKind,
   streams: number,
+  rampMs: number,
   timing: FakeTiming,
   options: SectionOptions,
+  plateauMs: number,
 ): Promise<StreamsResult> {
   const fake = await startFakeModel(timing);
   const child = await startServer(server, fake.modelUrl, { label: `${server} (streams)` });
   try {
-    const chat = (concurrency: number, count: number) =>
+    const chat = (concurrency: number, count: number, staggerMs = 0) =>
       runLoad({
         url: child.url,
         concurrency,
         maxRequests: count,
-        durationMs: 120_000,
+        durationMs: 180_000,
+        staggerMs,
         makeRequest: () => ({
           path: '/api/chat',
           body: JSON.stringify({ message: BENCH_MESSAGE }),
@@ -60,47 +72,55 @@ async function openStreams(
     const baseline = await control<ServerStats>(child.url, 'stats');
     await control(child.url, 'reset');
 
-    // Sample while the streams are open: peak RSS, and once, mid-run, heap after a full GC.
-    let peakRss = baseline.rss;
-    let sample: ServerStats | undefined;
-    const started = Date.now();
-    const midRunMs = timing.firstTokenMs * 2 + timing.deltaMs * 8;
+    let peakOpen = 0;
+    let ramp: ServerStats | undefined;
+    let open: ServerStats | undefined;
+    let openGc: ServerStats | undefined;
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
         await new Promise((r) => setTimeout(r, 250));
         if (!sampling) break;
         const stats = await control<ServerStats>(child.url, 'stats');
-        peakRss = Math.max(peakRss, stats.rss);
-        if (!sample && Date.now() - started >= midRunMs) {
+        peakOpen = Math.max(peakOpen, stats.inFlight);
+        if (!ramp && stats.inFlight >= streams) {
+          // Everyone is in: close the ramp's books and watch the plateau on a fresh histogram.
+          ramp = stats;
+          await control(child.url, 'reset');
+          await new Promise((r) => setTimeout(r, plateauMs));
+          open = await control<ServerStats>(child.url, 'stats');
           await control(child.url, 'gc');
-          sample = await control<ServerStats>(child.url, 'stats');
+          openGc = await control<ServerStats>(child.url, 'stats');
         }
       }
     })();
-    const load = await chat(streams, streams);
+    const load = await chat(streams, streams, rampMs / streams);
     sampling = false;
     await sampler;
     const end = await control<ServerStats>(child.url, 'stats');
-    const mid = sample ?? end;
+    const rampStats = ramp ?? end;
+    const held = openGc?.inFlight ?? 0;
     const result: StreamsResult = {
       server,
       streams,
+      rampMs,
       completed: load.completed,
       failed: load.failed,
-      openAtSample: mid.inFlight,
-      loopDelayP99Ms: end.loopDelay.p99,
-      loopDelayMaxMs: end.loopDelay.max,
+      peakOpen,
+      rampLoopDelay: { p99: rampStats.loopDelay.p99, max: rampStats.loopDelay.max },
+      openLoopDelay: open ? { p99: open.loopDelay.p99, max: open.loopDelay.max } : undefined,
       baselineRssMb: baseline.rss / MB,
-      peakRssMb: peakRss / MB,
-      rssPerStreamKb: (peakRss - baseline.rss) / 1024 / streams,
+      openRssMb: (open?.rss ?? end.rss) / MB,
+      rssPerStreamKb:
+        open && open.inFlight > 0 ? (open.rss - baseline.rss) / 1024 / open.inFlight : Number.NaN,
       heapPerStreamKb:
-        mid.inFlight > 0 ? (mid.heapUsed - baseline.heapUsed) / 1024 / mid.inFlight : Number.NaN,
+        openGc && held > 0 ? (openGc.heapUsed - baseline.heapUsed) / 1024 / held : Number.NaN,
       errors: load.errors,
     };
     options.log(
-      `scale ${server}: ${streams} streams, ${result.openAtSample} open at sample, loop p99 ` +
-        `${result.loopDelayP99Ms.toFixed(1)} ms, ${result.rssPerStreamKb.toFixed(1)} KiB RSS/stream` +
+      `scale ${server}: ${streams} streams, peak ${peakOpen} open, loop p99 ramp ` +
+        `${result.rampLoopDelay.p99.toFixed(1)} ms / open ${result.openLoopDelay?.p99.toFixed(1)} ms, ` +
+        `${result.rssPerStreamKb.toFixed(1)} KiB RSS/stream` +
         (load.failed ? `, ${load.failed} failed: ${load.errors[0]}` : ''),
     );
     return result;
@@ -120,9 +140,13 @@ interface IdleResult {
 
 async function idleSessions(kind: StoreKind, sessions: number): Promise<IdleResult> {
   const opened = await openBenchStore(kind);
-  if ('unavailable' in opened) return { kind, sessions, measure: '', unavailable: opened.unavailable };
+  if ('unavailable' in opened)
+    return { kind, sessions, measure: '', unavailable: opened.unavailable };
   try {
-    const ids = Array.from({ length: sessions }, (_, i) => `idle_${kind}_${i.toString().padStart(6, '0')}`);
+    const ids = Array.from(
+      { length: sessions },
+      (_, i) => `idle_${kind}_${i.toString().padStart(6, '0')}`,
+    );
     // One planted session first, so one-off costs (tables, indexes, first allocation) are outside.
     await plantSession(opened.store, 'idle_first', 1);
     if (kind === 'memory') {
@@ -131,13 +155,23 @@ async function idleSessions(kind: StoreKind, sessions: number): Promise<IdleResu
       for (const id of ids) await plantSession(opened.store, id, 1);
       collectGarbage();
       const after = process.memoryUsage().heapUsed;
-      return { kind, sessions, bytesPerSession: (after - before) / sessions, measure: 'V8 heap after GC' };
+      return {
+        kind,
+        sessions,
+        bytesPerSession: (after - before) / sessions,
+        measure: 'V8 heap after GC',
+      };
     }
     if (kind === 'redis') {
       const before = await opened.redis!.usedMemory();
       for (const id of ids) await plantSession(opened.store, id, 1);
       const after = await opened.redis!.usedMemory();
-      return { kind, sessions, bytesPerSession: (after - before) / sessions, measure: 'INFO used_memory' };
+      return {
+        kind,
+        sessions,
+        bytesPerSession: (after - before) / sessions,
+        measure: 'INFO used_memory',
+      };
     }
     const size = () => fileSize(opened.sqlitePath!) + fileSize(`${opened.sqlitePath}-wal`);
     const before = size();
@@ -145,7 +179,12 @@ async function idleSessions(kind: StoreKind, sessions: number): Promise<IdleResu
     await opened.store.close();
     // Closing checkpoints the WAL into the file; the file is what the sessions cost on disk.
     const after = fileSize(opened.sqlitePath!);
-    return { kind, sessions, bytesPerSession: (after - before) / sessions, measure: 'database file size' };
+    return {
+      kind,
+      sessions,
+      bytesPerSession: (after - before) / sessions,
+      measure: 'database file size',
+    };
   } finally {
     await opened.close().catch(() => {});
   }
@@ -161,43 +200,55 @@ function fileSize(path: string): number {
 
 export async function scale(options: SectionOptions): Promise<SectionResult> {
   const streams = options.smoke ? 20 : 1000;
+  const rampMs = options.smoke ? 200 : 20_000;
+  // Every stream must outlive the ramp: a tool call (4 argument deltas), then the answer.
   const timing: FakeTiming = options.smoke
-    ? { firstTokenMs: 100, deltaMs: 20, deltas: 5 }
-    : { firstTokenMs: 1000, deltaMs: 250, deltas: 20 };
+    ? { firstTokenMs: 600, deltaMs: 50, deltas: 5 }
+    : { firstTokenMs: 8000, deltaMs: 500, deltas: 20 };
   const servers: ServerKind[] = options.smoke ? ['parley'] : ['parley', 'sdk'];
   const streamResults: StreamsResult[] = [];
-  for (const server of servers) streamResults.push(await openStreams(server, streams, timing, options));
+  for (const server of servers) {
+    const plateauMs = options.smoke ? 300 : 2000;
+    streamResults.push(await openStreams(server, streams, rampMs, timing, options, plateauMs));
+  }
 
   const idleCount = options.smoke ? 200 : 10_000;
   const idle: IdleResult[] = [];
   for (const kind of ['memory', 'sqlite', 'redis'] as const) {
     idle.push(await idleSessions(kind, idleCount));
-    options.log(`scale idle ${kind}: ${idle.at(-1)?.bytesPerSession?.toFixed(0) ?? idle.at(-1)?.unavailable} bytes/session`);
+    options.log(
+      `scale idle ${kind}: ${idle.at(-1)?.bytesPerSession?.toFixed(0) ?? idle.at(-1)?.unavailable} bytes/session`,
+    );
   }
 
-  const label = (s: ServerKind) => (s === 'parley' ? 'Parley' : s === 'sdk' ? '(b) minimal SDK server' : '(a) bare proxy');
+  const label = (s: ServerKind) =>
+    s === 'parley' ? 'Parley' : s === 'sdk' ? '(b) minimal SDK server' : '(a) bare proxy';
   const tables: Table[] = [
     {
       title: `${streams.toLocaleString('en-US')} concurrent open streams on one process`,
       columns: [
         'server',
         'completed / failed',
-        'open at sample',
-        'event-loop delay p99 / max, ms',
-        'RSS idle → peak, MiB',
-        'RSS per stream, KiB',
+        'peak open',
+        'loop delay p99 / max while opening, ms',
+        'loop delay p99 / max, all open, ms',
+        'RSS idle → all open, MiB',
+        'RSS per open stream, KiB',
         'heap per open stream, KiB',
       ],
       rows: streamResults.map((r) => [
         label(r.server),
         `${r.completed} / ${r.failed}`,
-        r.openAtSample,
-        `${r.loopDelayP99Ms.toFixed(1)} / ${r.loopDelayMaxMs.toFixed(1)}`,
-        `${r.baselineRssMb.toFixed(0)} → ${r.peakRssMb.toFixed(0)}`,
+        r.peakOpen,
+        `${r.rampLoopDelay.p99.toFixed(1)} / ${r.rampLoopDelay.max.toFixed(1)}`,
+        r.openLoopDelay
+          ? `${r.openLoopDelay.p99.toFixed(1)} / ${r.openLoopDelay.max.toFixed(1)}`
+          : 'never all open',
+        `${r.baselineRssMb.toFixed(0)} → ${r.openRssMb.toFixed(0)}`,
         round(r.rssPerStreamKb, 1),
         round(r.heapPerStreamKb, 1),
       ]),
-      note: `All streams start at once (a new visitor each) against a slow fake model: ${timing.firstTokenMs} ms to first token, deltas ${timing.deltaMs} ms apart, a tool call then ${timing.deltas} deltas, so each stream stays open about ${((timing.firstTokenMs * 2 + timing.deltaMs * (timing.deltas + 2)) / 1000).toFixed(1)} s. Loop delay is over the whole run; heap per open stream is measured mid-run after a full GC.`,
+      note: `A new visitor every ${(rampMs / streams).toFixed(0)} ms until ${streams} streams are open, against a slow fake model (${timing.firstTokenMs} ms to first token, deltas ${timing.deltaMs} ms apart: a tool call, then ${timing.deltas} deltas), so each stream stays open about ${((timing.firstTokenMs * 2 + timing.deltaMs * (timing.deltas + 2)) / 1000).toFixed(0)} s and all are open at once for several seconds. "All open" is measured over a few seconds once every stream is in; heap per open stream after a full GC, against the idle heap after the same GC.`,
     },
     {
       title: `${idleCount.toLocaleString('en-US')} idle sessions`,
@@ -210,5 +261,10 @@ export async function scale(options: SectionOptions): Promise<SectionResult> {
       note: 'Each session holds one finished turn: 4 model items (question, tool call, a ~1.2 KB tool output, answer) and 2 transcript messages.',
     },
   ];
-  return { name: 'scale', title: 'Scale on one process', tables, data: { streams, timing, streamResults, idle } };
+  return {
+    name: 'scale',
+    title: 'Scale on one process',
+    tables,
+    data: { streams, timing, streamResults, idle },
+  };
 }

@@ -7,7 +7,6 @@
  * saved); the comparable figure against the floors is the new-visitor one, the default below.
  */
 import type { SectionOptions, SectionResult } from './lib/section.js';
-import type { BenchChild } from './lib/spawn.js';
 import {
   type FakeTiming,
   measureTurns,
@@ -17,6 +16,7 @@ import {
   type TurnMeasurement,
   type Visitor,
 } from './lib/servers.js';
+import type { BenchChild } from './lib/spawn.js';
 import { ratio, round } from './lib/stats.js';
 import type { Table } from './lib/table.js';
 
@@ -26,6 +26,8 @@ interface Contender {
   kind: ServerKind;
   visitor?: Visitor;
   env?: Record<string, string>;
+  /** Variants: measure at every concurrency above 1, not only the middle one. */
+  allConcurrencies?: boolean;
 }
 
 const MAIN: Contender[] = [
@@ -66,6 +68,14 @@ const VARIANTS: Contender[] = [
     kind: 'parley',
     visitor: 'new',
     env: { BENCH_API: 'chat_completions' },
+  },
+  {
+    id: 'parley-kb-memo',
+    label: '(c) Parley, knowledge-base search memoised (what-if)',
+    kind: 'parley',
+    visitor: 'new',
+    env: { BENCH_KB: 'memo' },
+    allConcurrencies: true,
   },
   {
     id: 'parley-sqlite',
@@ -161,12 +171,25 @@ export async function turnCost(options: SectionOptions): Promise<SectionResult> 
     for (const promise of early) promise.catch(() => {});
     for (const [i, contender] of MAIN.entries()) {
       const started = early[i] ?? start(contender, fake.modelUrl);
-      results[contender.id] = await measureContender(contender, started, p, p.concurrencies, options);
+      results[contender.id] = await measureContender(
+        contender,
+        started,
+        p,
+        p.concurrencies,
+        options,
+      );
     }
     if (p.variants) {
       const middle = [p.concurrencies[1] ?? p.concurrencies[0]!];
       for (const contender of VARIANTS) {
-        results[contender.id] = await measureContender(contender, start(contender, fake.modelUrl), p, middle, options);
+        const at = contender.allConcurrencies ? p.concurrencies.slice(1) : middle;
+        results[contender.id] = await measureContender(
+          contender,
+          start(contender, fake.modelUrl),
+          p,
+          at,
+          options,
+        );
       }
     }
   } finally {
@@ -208,7 +231,7 @@ function tables(results: Results, p: TurnCostPlan): Table[] {
         return m ? `${m.firstDeltaP50?.toFixed(1)} / ${m.firstDeltaP99?.toFixed(1)}` : undefined;
       }),
     ]),
-    note: 'From sending the request to the first `event: delta` reaching the client; the model itself accounts for two first-token waits plus the tool call\'s argument deltas.',
+    note: "From sending the request to the first `event: delta` reaching the client; the model itself accounts for two first-token waits plus the tool call's argument deltas.",
   };
   const versus: Table = {
     title: 'Parley (new visitor each turn) against the floors',
@@ -224,7 +247,8 @@ function tables(results: Results, p: TurnCostPlan): Table[] {
       const parley = at(results, 'parley', n);
       const sdk = at(results, 'sdk', n);
       const bare = at(results, 'bare', n);
-      const pct = (v: number | undefined) => (v === undefined ? undefined : `${(v * 100).toFixed(0)} %`);
+      const pct = (v: number | undefined) =>
+        v === undefined ? undefined : `${(v * 100).toFixed(0)} %`;
       return [
         `c=${n}`,
         pct(ratio(parley?.turnsPerSec, sdk?.turnsPerSec)),
@@ -246,13 +270,47 @@ function tables(results: Results, p: TurnCostPlan): Table[] {
   const variantRows = VARIANTS.filter((v) => results[v.id]);
   if (variantRows.length > 0) {
     const baseline = (v: Contender) => (v.kind === 'sdk' ? 'sdk' : 'parley');
+    const wide = variantRows.filter((v) => v.allConcurrencies);
+    for (const v of wide) {
+      out.push({
+        title: `What-if: ${v.label}`,
+        columns: [
+          'concurrency',
+          'turns/s',
+          'vs Parley default',
+          'vs (b)',
+          'CPU ms/turn',
+          'first delta p50, ms',
+        ],
+        rows: cs.slice(1).map((n) => {
+          const m = at(results, v.id, n);
+          const pct = (x: number | undefined) =>
+            x === undefined ? undefined : `${(x * 100).toFixed(0)} %`;
+          return [
+            `c=${n}`,
+            round(m?.turnsPerSec, 1),
+            pct(ratio(m?.turnsPerSec, at(results, 'parley', n)?.turnsPerSec)),
+            pct(ratio(m?.turnsPerSec, at(results, 'sdk', n)?.turnsPerSec)),
+            round(m?.cpuMsPerTurn, 2),
+            round(m?.firstDeltaP50, 1),
+          ];
+        }),
+        note: 'Every bench turn asks the same question, so a memo answers every search after the first: an upper bound on what a faster search (see the profile) can give back.',
+      });
+    }
     out.push({
       title: `How the SDK is used: variants at c=${middle}`,
       columns: ['variant', 'turns/s', 'vs default', 'CPU ms/turn', 'first delta p50, ms'],
       rows: [
         ...[MAIN[1]!, MAIN[2]!].map((c) => {
           const m = at(results, c.id, middle);
-          return [`${c.label} (default)`, round(m?.turnsPerSec, 1), '100 %', round(m?.cpuMsPerTurn, 2), round(m?.firstDeltaP50, 1)];
+          return [
+            `${c.label} (default)`,
+            round(m?.turnsPerSec, 1),
+            '100 %',
+            round(m?.cpuMsPerTurn, 2),
+            round(m?.firstDeltaP50, 1),
+          ];
         }),
         ...variantRows.map((v) => {
           const m = at(results, v.id, middle);

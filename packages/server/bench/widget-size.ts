@@ -90,10 +90,15 @@ function measureFiles(paths: string[]): { raw: number; gzip: number; brotli: num
 
 const require = createRequire(import.meta.url);
 
-function packageRoot(name: string): { root: string; manifest: Record<string, unknown> } | undefined {
+function packageRoot(
+  name: string,
+): { root: string; manifest: Record<string, unknown> } | undefined {
   try {
     const manifestPath = require.resolve(`${name}/package.json`);
-    return { root: dirname(manifestPath), manifest: JSON.parse(readFileSync(manifestPath, 'utf8')) };
+    return {
+      root: dirname(manifestPath),
+      manifest: JSON.parse(readFileSync(manifestPath, 'utf8')),
+    };
   } catch {
     // Packages whose exports map hides package.json: walk node_modules folders upwards.
     for (let dir = dirname(WIDGET_FILE); dir !== dirname(dir); dir = dirname(dir)) {
@@ -116,7 +121,11 @@ function competitorRow(c: Competitor): SizeRow {
     c.entry.find((file) => existsSync(join(pkg.root, file))) ??
     (cdnField && existsSync(join(pkg.root, cdnField)) ? cdnField : undefined);
   if (!entry) {
-    return { name: c.name, files: [], missing: `no bundle found (looked for ${c.entry.join(', ')})` };
+    return {
+      name: c.name,
+      files: [],
+      missing: `no bundle found (looked for ${c.entry.join(', ')})`,
+    };
   }
   const files = [entry, ...(c.extra ?? []).filter((f) => existsSync(join(pkg.root, f)))];
   return {
@@ -130,11 +139,18 @@ function competitorRow(c: Competitor): SizeRow {
 export async function widgetSize(_options: SectionOptions): Promise<SectionResult> {
   const parley: SizeRow = existsSync(WIDGET_FILE)
     ? { name: 'Parley', files: ['dist/widget.js'], ...measureFiles([WIDGET_FILE]) }
-    : { name: 'Parley', files: [], missing: 'packages/widget/dist/widget.js is not built (npm run build)' };
+    : {
+        name: 'Parley',
+        files: [],
+        missing: 'packages/widget/dist/widget.js is not built (npm run build)',
+      };
   const rows = [parley, ...COMPETITORS.map(competitorRow)];
-  const kib = (n: number | undefined) => (n === undefined ? undefined : Math.round((n / 1024) * 10) / 10);
+  const kib = (n: number | undefined) =>
+    n === undefined ? undefined : Math.round((n / 1024) * 10) / 10;
   const times = (n: number | undefined) =>
-    n === undefined || parley.brotli === undefined ? undefined : `${(n / parley.brotli).toFixed(1)}×`;
+    n === undefined || parley.brotli === undefined
+      ? undefined
+      : `${(n / parley.brotli).toFixed(1)}×`;
   const table: Table = {
     title: 'Embeddable chat widgets: what a page downloads (KiB)',
     columns: ['widget', 'version', 'files', 'raw', 'gzip', 'brotli', 'brotli vs Parley'],

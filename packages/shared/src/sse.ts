@@ -59,56 +59,44 @@ export interface SseParser {
  */
 export function createSseParser(): SseParser {
   const decoder = new TextDecoder();
+  // The unfinished last line of what arrived so far.
   let buffer = '';
   let eventName = '';
   let dataLines: string[] = [];
   let lastId: string | undefined;
-  // Set when a chunk ended in CR: that line is already processed, and an LF opening the next chunk
-  // is the second half of the same CRLF, not a blank line.
-  let skipLeadingLf = false;
+  // Set when the text so far ended in CR. That line is processed at once, so a CR-terminated frame
+  // is not held back; an LF opening the next text is the second half of that CRLF, not a blank line.
+  let afterCr = false;
 
-  function dispatch(out: ParsedSseEvent[]): void {
-    if (dataLines.length > 0) {
-      const event = parseEvent(eventName || 'message', dataLines.join('\n'));
-      if (event) out.push({ event, id: lastId });
-    }
-    eventName = '';
-    dataLines = [];
-  }
-
-  function processLine(line: string, out: ParsedSseEvent[]): void {
-    if (line === '') {
-      dispatch(out);
-      return;
-    }
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'event') eventName = value;
-    else if (field === 'data') dataLines.push(value);
-    else if (field === 'id' && !value.includes('\0')) lastId = value;
-  }
-
-  function drain(final: boolean): ParsedSseEvent[] {
+  function feed(text: string, final: boolean): ParsedSseEvent[] {
     const out: ParsedSseEvent[] = [];
-    if (skipLeadingLf && buffer !== '') {
-      if (buffer.startsWith('\n')) buffer = buffer.slice(1);
-      skipLeadingLf = false;
+    if (text) {
+      if (afterCr && text[0] === '\n') text = text.slice(1);
+      afterCr = text.endsWith('\r');
     }
-    for (;;) {
-      const match = /\r\n|\r|\n/.exec(buffer);
-      if (!match) break;
-      processLine(buffer.slice(0, match.index), out);
-      buffer = buffer.slice(match.index + match[0].length);
-      // The line ended in a CR that may be the first half of a CRLF still in flight; dispatching
-      // now rather than waiting for the next chunk keeps a CR-terminated frame from being delayed.
-      if (match[0] === '\r' && buffer === '') skipLeadingLf = true;
+    const lines = (buffer + text).split(/\r\n|\r|\n/);
+    const rest = lines.pop() ?? '';
+    // At the end, a line never closed by a line break is incomplete and dropped with its frame.
+    buffer = final ? '' : rest;
+    for (const line of lines) {
+      if (!line) {
+        if (dataLines.length > 0) {
+          const event = parseEvent(eventName || 'message', dataLines.join('\n'));
+          if (event) out.push({ event, id: lastId });
+        }
+        eventName = '';
+        dataLines = [];
+      } else if (line[0] !== ':') {
+        const colon = line.indexOf(':');
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'event') eventName = value;
+        else if (field === 'data') dataLines.push(value);
+        else if (field === 'id' && !value.includes('\0')) lastId = value;
+      }
     }
     if (final) {
-      buffer = '';
-      skipLeadingLf = false;
+      afterCr = false;
       eventName = '';
       dataLines = [];
     }
@@ -116,24 +104,17 @@ export function createSseParser(): SseParser {
   }
 
   return {
-    push(chunk) {
-      buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-      return drain(false);
-    },
-    end() {
-      buffer += decoder.decode();
-      return drain(true);
-    },
+    push: (chunk) =>
+      feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }), false),
+    end: () => feed(decoder.decode(), true),
   };
 }
 
 /** Frames whose data is not JSON, or does not match the contract, yield nothing. */
 function parseEvent(name: string, data: string): StreamEvent | undefined {
-  let payload: unknown;
   try {
-    payload = JSON.parse(data);
+    return toStreamEvent(name, JSON.parse(data));
   } catch {
     return undefined;
   }
-  return toStreamEvent(name, payload);
 }

@@ -8,17 +8,23 @@ import type { StreamEvent } from './stream-events.js';
  * generated set of payloads.
  */
 
-const INVALID: unique symbol = Symbol('invalid');
-/** Returns the checked value (a fresh copy for objects and arrays), or `INVALID`. */
-type Check<T> = (value: unknown) => T | typeof INVALID;
+/**
+ * Returns the checked value (a fresh copy for objects and arrays) or throws: throwing keeps each
+ * check a one-liner, and `toStreamEvent` turns any throw into "not an event".
+ */
+type Check<T> = (value: unknown) => T;
 
-const string: Check<string> = (value) => (typeof value === 'string' ? value : INVALID);
-const boolean: Check<boolean> = (value) => (typeof value === 'boolean' ? value : INVALID);
+const invalid = (): never => {
+  throw new TypeError('not a stream event');
+};
+
+const string: Check<string> = (value) => (typeof value === 'string' ? value : invalid());
+const boolean: Check<boolean> = (value) => (typeof value === 'boolean' ? value : invalid());
 
 const oneOf =
   <T extends string>(values: readonly T[]): Check<T> =>
   (value) =>
-    (values as readonly unknown[]).includes(value) ? (value as T) : INVALID;
+    (values as readonly unknown[]).includes(value) ? (value as T) : invalid();
 
 /** Like `z.optional`: `undefined` is accepted, and the object check leaves an absent key absent. */
 const optional =
@@ -26,18 +32,11 @@ const optional =
   (value) =>
     value === undefined ? value : check(value);
 
+/** Like `z.array`: every index is read, so a hole counts as `undefined`. */
 const array =
   <T>(item: Check<T>): Check<T[]> =>
-  (value) => {
-    if (!Array.isArray(value)) return INVALID;
-    const out: T[] = [];
-    for (let i = 0; i < value.length; i++) {
-      const checked = item(value[i]);
-      if (checked === INVALID) return INVALID;
-      out.push(checked);
-    }
-    return out;
-  };
+  (value) =>
+    Array.isArray(value) ? Array.from(value, (element) => item(element)) : invalid();
 
 /**
  * Like `z.object`: anything but `null` and arrays counts as an object, fields are read as
@@ -45,19 +44,16 @@ const array =
  * kept as `undefined` only when its key was there.
  */
 const object =
-  <S extends Record<string, Check<unknown>>>(
-    shape: S,
-  ): Check<{ [K in keyof S]: Exclude<ReturnType<S[K]>, typeof INVALID> }> =>
+  <S extends Record<string, Check<unknown>>>(shape: S): Check<{ [K in keyof S]: ReturnType<S[K]> }> =>
   (value) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return INVALID;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid();
     const input = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(shape)) {
       const checked = (shape[key] as Check<unknown>)(input[key]);
-      if (checked === INVALID) return INVALID;
       if (checked !== undefined || key in input) out[key] = checked;
     }
-    return out as { [K in keyof S]: Exclude<ReturnType<S[K]>, typeof INVALID> };
+    return out as { [K in keyof S]: ReturnType<S[K]> };
   };
 
 /**
@@ -91,6 +87,9 @@ const PAYLOADS: { [N in EventName]: Check<Extract<StreamEvent, { event: N }>['da
  */
 export function toStreamEvent(name: string, data: unknown): StreamEvent | undefined {
   if (!Object.hasOwn(PAYLOADS, name)) return undefined;
-  const checked = PAYLOADS[name as EventName](data);
-  return checked === INVALID ? undefined : ({ event: name, data: checked } as StreamEvent);
+  try {
+    return { event: name, data: PAYLOADS[name as EventName](data) } as StreamEvent;
+  } catch {
+    return undefined;
+  }
 }

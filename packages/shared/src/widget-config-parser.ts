@@ -1,13 +1,19 @@
 import {
   isWidgetLanguage,
+  MAX_ACCENT_LENGTH,
+  MAX_GREETING_LENGTH,
+  MAX_LAUNCHER_LABEL_LENGTH,
+  MAX_PLACEHOLDER_LENGTH,
   MAX_STARTERS,
+  MAX_STARTER_LENGTH,
+  MAX_SUBTITLE_LENGTH,
+  MAX_TITLE_LENGTH,
   MAX_Z_INDEX,
   normaliseLang,
   WIDGET_CONFIG_DEFAULTS,
   WIDGET_FALSE_FLAGS,
   WIDGET_FONTS,
   WIDGET_POSITIONS,
-  WIDGET_TEXT_LIMITS,
   WIDGET_THEMES,
   WIDGET_TRUE_FLAGS,
 } from './constants.js';
@@ -82,13 +88,13 @@ const RULES: { [K in WidgetConfigKey]-?: Rule<K> } = {
       return undefined;
     }
   },
-  title: text(WIDGET_TEXT_LIMITS.title),
-  subtitle: text(WIDGET_TEXT_LIMITS.subtitle),
-  greeting: text(WIDGET_TEXT_LIMITS.greeting),
-  placeholder: text(WIDGET_TEXT_LIMITS.placeholder),
+  title: text(MAX_TITLE_LENGTH),
+  subtitle: text(MAX_SUBTITLE_LENGTH),
+  greeting: text(MAX_GREETING_LENGTH),
+  placeholder: text(MAX_PLACEHOLDER_LENGTH),
   accent(raw, isColor) {
     // The colour check runs last, so it never sees an empty or overlong value.
-    const value = text(WIDGET_TEXT_LIMITS.accent)(raw);
+    const value = text(MAX_ACCENT_LENGTH)(raw);
     return value && isColor(value) ? value : undefined;
   },
   theme: oneOf(WIDGET_THEMES),
@@ -98,7 +104,7 @@ const RULES: { [K in WidgetConfigKey]-?: Rule<K> } = {
       .split('|')
       .map((s) => s.trim())
       .filter(Boolean);
-    return list.length <= MAX_STARTERS && list.every((s) => fits(s, WIDGET_TEXT_LIMITS.starter))
+    return list.length <= MAX_STARTERS && list.every((s) => fits(s, MAX_STARTER_LENGTH))
       ? list
       : undefined;
   },
@@ -111,7 +117,7 @@ const RULES: { [K in WidgetConfigKey]-?: Rule<K> } = {
     const value = normaliseLang(raw);
     return isWidgetLanguage(value) ? value : undefined;
   },
-  launcherLabel: text(WIDGET_TEXT_LIMITS.launcherLabel),
+  launcherLabel: text(MAX_LAUNCHER_LABEL_LENGTH),
   // At most ten ASCII digits, so the number is always a safe integer.
   zIndex: (raw) => (/^\d{1,10}$/.test(raw) && +raw <= MAX_Z_INDEX ? +raw : undefined),
   font: oneOf(WIDGET_FONTS),

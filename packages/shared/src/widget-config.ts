@@ -1,13 +1,19 @@
 import * as z from 'zod/mini';
 import {
+  MAX_ACCENT_LENGTH,
+  MAX_GREETING_LENGTH,
+  MAX_LAUNCHER_LABEL_LENGTH,
+  MAX_PLACEHOLDER_LENGTH,
   MAX_STARTERS,
+  MAX_STARTER_LENGTH,
+  MAX_SUBTITLE_LENGTH,
+  MAX_TITLE_LENGTH,
   MAX_Z_INDEX,
   WIDGET_CONFIG_DEFAULTS,
   WIDGET_FALSE_FLAGS,
   WIDGET_FONTS,
   WIDGET_LANGUAGES,
   WIDGET_POSITIONS,
-  WIDGET_TEXT_LIMITS,
   WIDGET_THEMES,
   WIDGET_TRUE_FLAGS,
 } from './constants.js';
@@ -39,23 +45,23 @@ const flag = z.pipe(
 export const WidgetConfig = /* @__PURE__ */ z.object({
   /** Base URL of the Parley server; defaults to the origin the script was loaded from. */
   server: z.optional(z.url({ protocol: /^https?$/ })),
-  title: z.optional(text(WIDGET_TEXT_LIMITS.title)),
-  subtitle: z.optional(text(WIDGET_TEXT_LIMITS.subtitle)),
-  greeting: z.optional(text(WIDGET_TEXT_LIMITS.greeting)),
-  placeholder: z.optional(text(WIDGET_TEXT_LIMITS.placeholder)),
+  title: z.optional(text(MAX_TITLE_LENGTH)),
+  subtitle: z.optional(text(MAX_SUBTITLE_LENGTH)),
+  greeting: z.optional(text(MAX_GREETING_LENGTH)),
+  placeholder: z.optional(text(MAX_PLACEHOLDER_LENGTH)),
   /** Any CSS colour; the widget picks black or white text on it for contrast. */
-  accent: z.optional(text(WIDGET_TEXT_LIMITS.accent)),
+  accent: z.optional(text(MAX_ACCENT_LENGTH)),
   theme: z._default(z.enum(WIDGET_THEMES), WIDGET_CONFIG_DEFAULTS.theme),
   position: z._default(z.enum(WIDGET_POSITIONS), WIDGET_CONFIG_DEFAULTS.position),
   /** Suggested first questions, written `a|b|c` in the attribute. */
   starters: z._default(
-    z.array(text(WIDGET_TEXT_LIMITS.starter)).check(z.maxLength(MAX_STARTERS)),
+    z.array(text(MAX_STARTER_LENGTH)).check(z.maxLength(MAX_STARTERS)),
     () => [...WIDGET_CONFIG_DEFAULTS.starters],
   ),
   open: z._default(flag, WIDGET_CONFIG_DEFAULTS.open),
   /** UI language; defaults to the page's `lang`, else English. */
   lang: z.optional(z.enum(WIDGET_LANGUAGES)),
-  launcherLabel: z.optional(text(WIDGET_TEXT_LIMITS.launcherLabel)),
+  launcherLabel: z.optional(text(MAX_LAUNCHER_LABEL_LENGTH)),
   zIndex: z._default(
     z
       .pipe(z.string().check(z.regex(/^\d{1,10}$/)), z.transform(Number))

@@ -50,7 +50,10 @@ interface ToolCall {
 }
 
 /** Streams one model call, calling `onText` per text delta; returns the tool call, if any. */
-async function callModel(input: unknown[], onText: (text: string) => void): Promise<ToolCall | undefined> {
+async function callModel(
+  input: unknown[],
+  onText: (text: string) => void,
+): Promise<ToolCall | undefined> {
   const body =
     api === 'responses'
       ? { model: MODEL, instructions, input, tools, stream: true }
@@ -61,11 +64,14 @@ async function callModel(input: unknown[], onText: (text: string) => void): Prom
           stream: true,
           stream_options: { include_usage: true },
         };
-  const response = await fetch(`${modelUrl}/${api === 'responses' ? 'responses' : 'chat/completions'}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
-    body: JSON.stringify(body),
-  });
+  const response = await fetch(
+    `${modelUrl}/${api === 'responses' ? 'responses' : 'chat/completions'}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+      body: JSON.stringify(body),
+    },
+  );
   if (!response.ok || !response.body) throw new Error(`model answered ${response.status}`);
   let call: ToolCall | undefined;
   const chatCall = { callId: '', name: '', arguments: '' };
@@ -84,7 +90,11 @@ async function callModel(input: unknown[], onText: (text: string) => void): Prom
       if (api === 'responses') {
         if (data.type === 'response.output_text.delta') onText(data.delta);
         else if (data.type === 'response.output_item.done' && data.item.type === 'function_call') {
-          call = { callId: data.item.call_id, name: data.item.name, arguments: data.item.arguments };
+          call = {
+            callId: data.item.call_id,
+            name: data.item.name,
+            arguments: data.item.arguments,
+          };
         }
       } else {
         const delta = data.choices?.[0]?.delta;
@@ -116,7 +126,11 @@ function followUp(user: unknown, call: ToolCall): unknown[] {
       role: 'assistant',
       content: null,
       tool_calls: [
-        { id: call.callId, type: 'function', function: { name: call.name, arguments: call.arguments } },
+        {
+          id: call.callId,
+          type: 'function',
+          function: { name: call.name, arguments: call.arguments },
+        },
       ],
     },
     { role: 'tool', tool_call_id: call.callId, content: toolOutput },

@@ -9,9 +9,8 @@
  */
 import type { FakeStep, RecordedRequest } from '../../src/test-support/fake-openai.js';
 import { startFakeOpenAI } from '../../src/test-support/fake-openai.js';
-import { envInt, listenForBench } from './hooks.js';
-
 import { BENCH_ANSWER, BENCH_QUERY } from './fake-model.constants.js';
+import { envInt, listenForBench } from './hooks.js';
 
 /** The tool every turn calls. */
 const BENCH_TOOL = process.env.FAKE_TOOL ?? 'search_knowledge_base';

@@ -7,7 +7,8 @@
  *
  * Env: BENCH_MODEL_URL (required), BENCH_API (responses | chat_completions), BENCH_STORE
  * (memory | sqlite:<path> | redis://…; default memory), PARLEY_HISTORY_MAX_ITEMS and
- * PARLEY_HISTORY_MAX_TOKENS pass through.
+ * PARLEY_HISTORY_MAX_TOKENS pass through, BENCH_KB=memo memoises knowledge-base searches (a
+ * what-if for the cost of the search).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTracingDisabled } from '@openai/agents';
@@ -17,6 +18,7 @@ import { createApp } from '../../src/app.js';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createKnowledgeBase, DEFAULT_KB_DIR } from '../../src/knowledge/knowledge-base.js';
+import type { KnowledgeBase } from '../../src/knowledge/types.js';
 import { createStore } from '../../src/sessions/create-store.js';
 import { MemoryStore } from '../../src/sessions/stores/memory-store.js';
 import { createSessionId, createTokenSigner } from '../../src/sessions/tokens.js';
@@ -57,7 +59,27 @@ const store = await createStore(config.store, {
   },
   maxMemorySessions: config.memoryMaxSessions,
 });
-const knowledgeBase = await createKnowledgeBase({ dir: DEFAULT_KB_DIR, watch: false });
+const realKnowledgeBase = await createKnowledgeBase({ dir: DEFAULT_KB_DIR, watch: false });
+// BENCH_KB=memo answers a repeated query from memory: a what-if that prices the search itself.
+const memo = new Map<string, ReturnType<KnowledgeBase['search']>>();
+const knowledgeBase: KnowledgeBase =
+  process.env.BENCH_KB === 'memo'
+    ? {
+        search: (query, limit) => {
+          const key = `${limit}:${query}`;
+          let hits = memo.get(key);
+          if (!hits) {
+            hits = realKnowledgeBase.search(query, limit);
+            memo.set(key, hits);
+          }
+          return hits.map((hit) => ({ ...hit }));
+        },
+        get size() {
+          return realKnowledgeBase.size;
+        },
+        close: () => realKnowledgeBase.close(),
+      }
+    : realKnowledgeBase;
 if (!config.openai) throw new Error('the bench config has no model');
 const model = await createOpenAIModel(config.openai);
 const { app } = createApp({

@@ -40,7 +40,8 @@ function nodeSubsystem(url: string): string {
   const u = url.replace(/^node:/, '');
   if (u.includes('deps/undici')) return 'node: undici (fetch)';
   if (/_http_|internal\/http|^http$/.test(u)) return 'node: http';
-  if (/^net$|internal\/net|stream_base_commons|^tls$|internal\/tls/.test(u)) return 'node: net/sockets';
+  if (/^net$|internal\/net|stream_base_commons|^tls$|internal\/tls/.test(u))
+    return 'node: net/sockets';
   if (/internal\/streams|internal\/webstreams|^stream/.test(u)) return 'node: streams';
   if (/timers/.test(u)) return 'node: timers';
   if (/task_queues|promise|internal\/process/.test(u)) return 'node: microtasks/process';
@@ -67,7 +68,23 @@ export function areaOf(pkg: string): string {
     pkg === 'node: http' ||
     pkg === 'node: net/sockets' ||
     pkg === 'node: undici (fetch)' ||
-    ['express', 'router', 'body-parser', 'raw-body', 'finalhandler', 'send', 'on-finished', 'cors', 'helmet', 'type-is', 'content-type', 'iconv-lite', 'qs', 'cookie', 'path-to-regexp'].includes(pkg)
+    [
+      'express',
+      'router',
+      'body-parser',
+      'raw-body',
+      'finalhandler',
+      'send',
+      'on-finished',
+      'cors',
+      'helmet',
+      'type-is',
+      'content-type',
+      'iconv-lite',
+      'qs',
+      'cookie',
+      'path-to-regexp',
+    ].includes(pkg)
   ) {
     return 'HTTP (node http, undici fetch, Express)';
   }
@@ -85,7 +102,8 @@ export function areaOf(pkg: string): string {
 export function summariseProfile(profile: CpuProfile, topN = 15): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
   const selfUs = new Map<number, number>();
   // A sample lasts until the next one (as DevTools counts it); the first delta is only the wait
   // between starting the profiler and the first sample.
@@ -147,4 +165,40 @@ export function readProfile(file: string): CpuProfile {
 
 function sortMap(map: Map<string, number>): Map<string, number> {
   return new Map([...map].sort((a, b) => b[1] - a[1]));
+}
+
+/**
+ * Inclusive time (self time of a frame and everything it called) of the frames whose script URL
+ * matches each pattern, counted once per sample, plus the busy total they are shares of.
+ */
+export function inclusiveByUrl(
+  profile: CpuProfile,
+  patterns: Record<string, RegExp>,
+): { totalMs: number; byLabel: Map<string, number> } {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  const labelsCache = new Map<number, Set<string>>();
+  const labelsOf = (id: number): Set<string> => {
+    const cached = labelsCache.get(id);
+    if (cached) return cached;
+    const up = parent.get(id);
+    const labels = new Set(up === undefined ? [] : labelsOf(up));
+    const url = byId.get(id)?.callFrame.url ?? '';
+    for (const [label, pattern] of Object.entries(patterns))
+      if (pattern.test(url)) labels.add(label);
+    labelsCache.set(id, labels);
+    return labels;
+  };
+  const byLabel = new Map<string, number>(Object.keys(patterns).map((k) => [k, 0]));
+  let totalMs = 0;
+  profile.samples.forEach((id, i) => {
+    const fn = byId.get(id)?.callFrame.functionName;
+    if (fn === '(idle)' || fn === '(root)') return;
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    totalMs += ms;
+    for (const label of labelsOf(id)) byLabel.set(label, (byLabel.get(label) ?? 0) + ms);
+  });
+  return { totalMs, byLabel };
 }

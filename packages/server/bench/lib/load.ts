@@ -18,6 +18,8 @@ export interface LoadOptions {
   durationMs: number;
   /** Gives up on one request after this long; default 60 s. */
   requestTimeoutMs?: number;
+  /** Worker `i` starts `i × staggerMs` after the first (a ramp instead of a burst). */
+  staggerMs?: number;
   /** Builds the next request of `worker` (0-based); `n` counts that worker's requests. */
   makeRequest(worker: number, n: number): LoadRequest;
   /** Sees each complete response body (e.g. to keep a session token). */
@@ -104,7 +106,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
                 total: performance.now() - sent,
                 body,
                 ...(firstDelta === undefined ? {} : { firstDelta }),
-                ...(ok ? {} : { error: `HTTP ${res.statusCode}: ${body.slice(0, 200)}` }),
+                ...(ok ? {} : { error: `HTTP ${res.statusCode}: …${body.slice(-300)}` }),
               });
             });
             res.on('error', (error) =>
@@ -119,6 +121,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     );
 
   const worker = async (index: number) => {
+    if (options.staggerMs) await new Promise((r) => setTimeout(r, index * options.staggerMs!));
     for (let n = 0; started < options.maxRequests && performance.now() < deadline; n++) {
       started++;
       const result = await one(options.makeRequest(index, n));
@@ -161,6 +164,7 @@ export async function control<T>(baseUrl: string, name: string, body?: unknown):
     method: body === undefined && name === 'stats' ? 'GET' : 'POST',
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  if (!response.ok) throw new Error(`/__bench/${name}: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`/__bench/${name}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

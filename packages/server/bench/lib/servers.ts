@@ -1,5 +1,5 @@
-import type { ServerStats } from '../floors/hooks.js';
 import { BENCH_MESSAGE } from '../floors/fake-model.constants.js';
+import type { ServerStats } from '../floors/hooks.js';
 import { control, type LoadResult, runLoad, sessionTokenOf } from './load.js';
 import { type BenchChild, type SpawnOptions, spawnBenchChild } from './spawn.js';
 import { percentile } from './stats.js';
@@ -20,7 +20,9 @@ export interface FakeTiming {
   deltas: number;
 }
 
-export async function startFakeModel(timing: FakeTiming): Promise<BenchChild & { modelUrl: string }> {
+export async function startFakeModel(
+  timing: FakeTiming,
+): Promise<BenchChild & { modelUrl: string }> {
   const fake = await spawnBenchChild('bench/floors/fake-model.ts', {
     label: 'fake model',
     env: {
@@ -80,7 +82,10 @@ export interface TurnMeasurement {
  * Runs chat turns against a bench server (`/api/chat`, SSE) and reads the server's CPU and loop
  * statistics around the run, so each turn's cost is known from the server's side too.
  */
-export async function measureTurns(server: BenchChild, options: TurnLoadOptions): Promise<TurnMeasurement> {
+export async function measureTurns(
+  server: BenchChild,
+  options: TurnLoadOptions,
+): Promise<TurnMeasurement> {
   const tokens = [...(options.tokens ?? [])];
   let sent = 0;
   await control(server.url, 'reset');

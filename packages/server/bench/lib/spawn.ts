@@ -41,7 +41,10 @@ export interface BenchChild {
  * const fake = await spawnBenchChild('bench/floors/fake-model.ts', { env: { FAKE_FIRST_TOKEN_MS: '50' } });
  * await fake.stop();
  */
-export async function spawnBenchChild(script: string, options: SpawnOptions = {}): Promise<BenchChild> {
+export async function spawnBenchChild(
+  script: string,
+  options: SpawnOptions = {},
+): Promise<BenchChild> {
   const label = options.label ?? script;
   const child = spawn(
     process.execPath,
@@ -68,7 +71,11 @@ export async function spawnBenchChild(script: string, options: SpawnOptions = {}
     let buffered = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${label} did not start within ${options.startTimeoutMs ?? 30_000} ms\n${stderr}`));
+      reject(
+        new Error(
+          `${label} did not start within ${options.startTimeoutMs ?? 30_000} ms\n${stderr}`,
+        ),
+      );
     }, options.startTimeoutMs ?? 30_000);
     const onExit = (code: number | null) => {
       clearTimeout(timer);

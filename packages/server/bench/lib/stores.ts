@@ -26,15 +26,26 @@ export interface BenchStore {
 }
 
 /** Opens one store of each kind that can run here; Redis is left out, with the reason, when it can't. */
-export async function openBenchStore(kind: StoreKind): Promise<BenchStore | { unavailable: string }> {
+export async function openBenchStore(
+  kind: StoreKind,
+): Promise<BenchStore | { unavailable: string }> {
   if (kind === 'memory') {
-    const store = new MemoryStore({ clock: systemClock, limits: BENCH_LIMITS, maxSessions: 1_000_000 });
+    const store = new MemoryStore({
+      clock: systemClock,
+      limits: BENCH_LIMITS,
+      maxSessions: 1_000_000,
+    });
     return { kind, store, close: () => store.close() };
   }
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
     const sqlitePath = join(dir, 'bench.db');
-    const store = new SqliteStore({ path: sqlitePath, clock: systemClock, limits: BENCH_LIMITS, sweepIntervalMs: 0 });
+    const store = new SqliteStore({
+      path: sqlitePath,
+      clock: systemClock,
+      limits: BENCH_LIMITS,
+      sweepIntervalMs: 0,
+    });
     return {
       kind,
       store,

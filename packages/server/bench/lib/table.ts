@@ -23,7 +23,9 @@ export function toMarkdown(table: Table): string {
   const numeric = table.columns.map((_, i) => table.rows.some((r) => typeof r[i] === 'number'));
   const head = `| ${table.columns.join(' | ')} |`;
   const rule = `|${numeric.map((n) => (n ? ' ---: ' : ' --- ')).join('|')}|`;
-  const body = table.rows.map((row) => `| ${table.columns.map((_, i) => formatCell(row[i])).join(' | ')} |`);
+  const body = table.rows.map(
+    (row) => `| ${table.columns.map((_, i) => formatCell(row[i])).join(' | ')} |`,
+  );
   const parts = [`**${table.title}**`, '', head, rule, ...body];
   if (table.note) parts.push('', table.note);
   return parts.join('\n');
@@ -31,8 +33,13 @@ export function toMarkdown(table: Table): string {
 
 /** A padded plain-text table for the terminal. */
 export function toText(table: Table): string {
-  const cells = [table.columns, ...table.rows.map((row) => table.columns.map((_, i) => formatCell(row[i])))];
-  const widths = table.columns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
+  const cells = [
+    table.columns,
+    ...table.rows.map((row) => table.columns.map((_, i) => formatCell(row[i]))),
+  ];
+  const widths = table.columns.map((_, i) =>
+    Math.max(...cells.map((row) => (row[i] ?? '').length)),
+  );
   const numeric = table.columns.map((_, i) => table.rows.some((r) => typeof r[i] === 'number'));
   const line = (row: string[]) =>
     row
@@ -40,7 +47,12 @@ export function toText(table: Table): string {
       .join('  ')
       .trimEnd();
   const [head, ...body] = cells;
-  const out = [table.title, line(head!), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  const out = [
+    table.title,
+    line(head!),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...body.map(line),
+  ];
   if (table.note) out.push(table.note);
   return out.join('\n');
 }

@@ -29,7 +29,8 @@ let axeSource: string | undefined;
  */
 export async function scanWidget(page: Page): Promise<AxeScan> {
   axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  if (!(await page.evaluate(() => 'axe' in window)))
+    await page.addScriptTag({ content: axeSource });
   const results = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
     return axe.run({ include: ['parley-chat'] }, { resultTypes: ['violations'] });

@@ -37,7 +37,9 @@ export function describeWithBrowser(name: string, fn: () => void): void {
   if (process.env.PARLEY_REQUIRE_BROWSER === '1') {
     describe(name, () => {
       it('has Chromium to test with', () => {
-        throw new Error(`Chromium required (PARLEY_REQUIRE_BROWSER=1) but ${CHROMIUM_PATH} is missing`);
+        throw new Error(
+          `Chromium required (PARLEY_REQUIRE_BROWSER=1) but ${CHROMIUM_PATH} is missing`,
+        );
       });
     });
     return;

@@ -3,7 +3,11 @@ import { OfflineModel } from '../../src/agent/models/offline-model.js';
 import { loadConfig } from '../../src/config.js';
 import type { KnowledgeBase } from '../../src/knowledge/types.js';
 import { startTestApp, type TestApp } from '../../src/test-support/test-app.js';
-import { loadWidgetAsset, resolveWidgetPath, type WidgetAsset } from '../../src/web/widget-asset.js';
+import {
+  loadWidgetAsset,
+  resolveWidgetPath,
+  type WidgetAsset,
+} from '../../src/web/widget-asset.js';
 import { type HostSite, startHostSite } from './host-site.js';
 
 /** Parley on `http://127.0.0.1:<p1>` and a customer's site on `http://localhost:<p2>`. */

@@ -42,12 +42,12 @@ export async function ask(page: Page, question: string): Promise<void> {
 
 /**
  * Waits until the last answer is finished (its feedback buttons show, which needs the server's
- * message id) and returns it.
+ * message id) and returns it, pinned by position so later answers do not shift the locator.
  */
 export async function lastAnswerDone(page: Page, timeout = 15_000): Promise<Locator> {
-  const answer = widget(page).answers.last();
-  await answer.locator('.rate').waitFor({ state: 'visible', timeout });
-  return answer;
+  const { answers } = widget(page);
+  await answers.last().locator('.rate').waitFor({ state: 'visible', timeout });
+  return answers.nth((await answers.count()) - 1);
 }
 
 function isFocused(selector: string): boolean {
@@ -208,7 +208,10 @@ const FINGERPRINT_PROPERTIES = [
  * root, or the host element itself for `:host`) and its box. Two pages whose widgets match here
  * look the same to a visitor.
  */
-export function styleFingerprint(page: Page, selectors: readonly string[]): Promise<StyleFingerprint> {
+export function styleFingerprint(
+  page: Page,
+  selectors: readonly string[],
+): Promise<StyleFingerprint> {
   return page.evaluate(
     ({ selectors, properties }) => {
       const host = document.querySelector('parley-chat');

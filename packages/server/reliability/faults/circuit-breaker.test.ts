@@ -24,7 +24,13 @@ describe('the circuit breaker, through the app, against a model answering 500', 
     results.check('circuit breaker: open on 500s, labelled fallback, recovery', async () => {
       const alice = {};
       const bob = {};
-      const turns: { who: string; status: number; text: string | undefined; requests: number; ms: number }[] = [];
+      const turns: {
+        who: string;
+        status: number;
+        text: string | undefined;
+        requests: number;
+        ms: number;
+      }[] = [];
       const ask = async (who: 'alice' | 'bob', message: string, sse = true) => {
         const result = await h.turn(who === 'alice' ? alice : bob, message, { sse });
         turns.push({

@@ -62,8 +62,7 @@ const SCENARIOS: Scenario[] = [
     expect: 'fallback',
     requests: 4,
     withinMs: [1_600, 8_000],
-    describe:
-      'each call timed out after 400 ms twice, then answered by the labelled offline model',
+    describe: 'each call timed out after 400 ms twice, then answered by the labelled offline model',
   },
   {
     name: 'stream stalls mid-answer past the turn timeout',
@@ -135,7 +134,10 @@ describe.each(APIS)('model faults through the real provider (%s)', (api) => {
         expect(faulted.error?.message).not.toMatch(/openai|stack|Error:|\bat /i);
         if (sse) {
           expect(faulted.status).toBe(200);
-          expect(faulted.events.at(-1)).toMatchObject({ event: 'error', data: { retryable: true } });
+          expect(faulted.events.at(-1)).toMatchObject({
+            event: 'error',
+            data: { retryable: true },
+          });
         } else {
           expect(faulted.status).toBe(503);
         }

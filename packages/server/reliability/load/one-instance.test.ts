@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../../src/test-support/test-app.js';
 import { keepAliveAgent, useProductionTimeouts } from '../support/http-client.js';
 import { echoTagResponder } from '../support/model-input.js';
 import { suiteRecorder } from '../support/results.js';
-import { loadNumbers, type LoadReport, runVisitors } from './visitors.js';
+import { type LoadReport, loadNumbers, runVisitors } from './visitors.js';
 
 const VISITORS = 200;
 const TURNS = 5;
@@ -22,7 +22,11 @@ beforeAll(async () => {
   setTracingDisabled(true);
   // The real OpenAI provider (Responses API, production retry settings) against a fake server
   // that takes 10 ms to the first token and 5 ms per delta.
-  fake = await startFakeOpenAI({ responder: echo.responder, firstTokenDelayMs: 10, deltaIntervalMs: 5 });
+  fake = await startFakeOpenAI({
+    responder: echo.responder,
+    firstTokenDelayMs: 10,
+    deltaIntervalMs: 5,
+  });
   const model = await createOpenAIModel({
     apiKey: 'test-key',
     baseURL: fake.url,

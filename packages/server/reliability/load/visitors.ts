@@ -78,14 +78,20 @@ export async function runVisitors(options: LoadOptions): Promise<LoadReport> {
         return;
       }
       report.answered++;
-      if (!result.text.includes(tag) || (result.text.match(/\[v\d{3}-t\d+\]/g) ?? []).length !== 1) {
+      if (
+        !result.text.includes(tag) ||
+        (result.text.match(/\[v\d{3}-t\d+\]/g) ?? []).length !== 1
+      ) {
         report.crossTalk.push(`v${visitor} t${turn} got "${result.text.slice(0, 80)}"`);
       }
       if (sse && result.deltas !== result.text) {
         report.crossTalk.push(`v${visitor} t${turn}: streamed text differs from the done event`);
       }
       token = result.token;
-      expected.push({ role: 'user', content: message }, { role: 'assistant', content: result.text });
+      expected.push(
+        { role: 'user', content: message },
+        { role: 'assistant', content: result.text },
+      );
     }
     const read = await history(options.baseUrlFor(visitor, options.turns + 1), {
       agent: options.agent,

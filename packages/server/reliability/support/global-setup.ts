@@ -9,6 +9,7 @@ export function setup(): () => void {
   process.env.PARLEY_RELIABILITY_RUN_ID = runId;
   return () => {
     const outcome = writeReport({ runId });
-    if (outcome.written) console.log(`Reliability report: ${outcome.file} (${outcome.checks} checks)`);
+    if (outcome.written)
+      console.log(`Reliability report: ${outcome.file} (${outcome.checks} checks)`);
   };
 }

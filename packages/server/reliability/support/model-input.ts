@@ -40,9 +40,11 @@ export function orphanCallIds(request: RecordedRequest): string[] {
     if (item.type === 'function_call_output' && typeof item.call_id === 'string')
       outputs.add(item.call_id);
     if (item.role === 'assistant' && Array.isArray(item.tool_calls)) {
-      for (const call of item.tool_calls as Item[]) if (typeof call.id === 'string') calls.add(call.id);
+      for (const call of item.tool_calls as Item[])
+        if (typeof call.id === 'string') calls.add(call.id);
     }
-    if (item.role === 'tool' && typeof item.tool_call_id === 'string') outputs.add(item.tool_call_id);
+    if (item.role === 'tool' && typeof item.tool_call_id === 'string')
+      outputs.add(item.tool_call_id);
   }
   return [
     ...[...calls].filter((id) => !outputs.has(id)),

@@ -80,7 +80,10 @@ export interface RedisProcess {
  * append-only file in `dir` before acknowledging it, so a `kill -9` and restart on the same `dir`
  * loses nothing that was acknowledged, as a production Redis with AOF would.
  */
-export async function startRedisServer(options: { dir: string; port?: number }): Promise<RedisProcess> {
+export async function startRedisServer(options: {
+  dir: string;
+  port?: number;
+}): Promise<RedisProcess> {
   const port = options.port ?? (await freePort());
   const child = spawn(
     'redis-server',

@@ -31,9 +31,7 @@ export interface StoredSuiteResult extends SuiteResult {
 
 /** Where result files live; `PARLEY_RELIABILITY_RESULTS` moves them (the writer's tests do). */
 export function resultsDir(): string {
-  return (
-    process.env.PARLEY_RELIABILITY_RESULTS ?? path.join(import.meta.dirname, '..', 'results')
-  );
+  return process.env.PARLEY_RELIABILITY_RESULTS ?? path.join(import.meta.dirname, '..', 'results');
 }
 
 /**

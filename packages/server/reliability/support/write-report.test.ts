@@ -19,18 +19,38 @@ afterAll(() => {
 
 describe('results', () => {
   it('accumulates checks within a run, replacing a check of the same name', () => {
-    recordResult({ suite: 's', section: 'load', checks: [{ name: 'a', outcome: 'failed', detail: 'x' }] });
-    recordResult({ suite: 's', section: 'load', checks: [{ name: 'b', outcome: 'held', detail: 'y' }] });
-    recordResult({ suite: 's', section: 'load', checks: [{ name: 'a', outcome: 'held', detail: 'z' }] });
+    recordResult({
+      suite: 's',
+      section: 'load',
+      checks: [{ name: 'a', outcome: 'failed', detail: 'x' }],
+    });
+    recordResult({
+      suite: 's',
+      section: 'load',
+      checks: [{ name: 'b', outcome: 'held', detail: 'y' }],
+    });
+    recordResult({
+      suite: 's',
+      section: 'load',
+      checks: [{ name: 'a', outcome: 'held', detail: 'z' }],
+    });
     const [stored] = readResults(dir);
     expect(stored?.checks.map((c) => `${c.name}:${c.outcome}`)).toEqual(['b:held', 'a:held']);
     expect(stored?.runId).toBe('run-a');
   });
 
   it('starts a suite afresh in a new run', () => {
-    recordResult({ suite: 's', section: 'load', checks: [{ name: 'old', outcome: 'held', detail: '' }] });
+    recordResult({
+      suite: 's',
+      section: 'load',
+      checks: [{ name: 'old', outcome: 'held', detail: '' }],
+    });
     process.env.PARLEY_RELIABILITY_RUN_ID = 'run-b';
-    recordResult({ suite: 's', section: 'load', checks: [{ name: 'new', outcome: 'held', detail: '' }] });
+    recordResult({
+      suite: 's',
+      section: 'load',
+      checks: [{ name: 'new', outcome: 'held', detail: '' }],
+    });
     expect(readResults(dir)[0]?.checks.map((c) => c.name)).toEqual(['new']);
   });
 
@@ -47,22 +67,35 @@ describe('results', () => {
   });
 
   it('refuses suite names that are not plain file names', () => {
-    expect(() => recordResult({ suite: '../x', section: 'load', checks: [] })).toThrow(/suite name/);
+    expect(() => recordResult({ suite: '../x', section: 'load', checks: [] })).toThrow(
+      /suite name/,
+    );
   });
 });
 
 describe('the report', () => {
   it('is written only when every section has results from this run', () => {
-    recordResult({ suite: 'l', section: 'load', checks: [{ name: 'c', outcome: 'held', detail: 'd' }] });
+    recordResult({
+      suite: 'l',
+      section: 'load',
+      checks: [{ name: 'c', outcome: 'held', detail: 'd' }],
+    });
     expect(writeReport({ dir, file: out, runId: 'run-a' })).toEqual({
       written: false,
       reason: 'no results yet for: model_faults, infrastructure, bad_input, attacks',
     });
     for (const section of SECTIONS.slice(1)) {
-      recordResult({ suite: section, section, checks: [{ name: 'c', outcome: 'held', detail: 'd' }] });
+      recordResult({
+        suite: section,
+        section,
+        checks: [{ name: 'c', outcome: 'held', detail: 'd' }],
+      });
     }
     expect(writeReport({ dir, file: out, runId: 'another-run' }).written).toBe(false);
-    expect(writeReport({ dir, file: out, runId: 'run-a' })).toMatchObject({ written: true, checks: 5 });
+    expect(writeReport({ dir, file: out, runId: 'run-a' })).toMatchObject({
+      written: true,
+      checks: 5,
+    });
     expect(readFileSync(out, 'utf8')).toContain('**5 checks held, none failed.**');
   });
 
@@ -74,7 +107,14 @@ describe('the report', () => {
           section: 'model_faults',
           recordedAt: 't',
           runId: 'r',
-          checks: [{ name: 'a | b', outcome: 'failed', detail: 'line\nbreak', numbers: { ms: 1.25, n: 3 } }],
+          checks: [
+            {
+              name: 'a | b',
+              outcome: 'failed',
+              detail: 'line\nbreak',
+              numbers: { ms: 1.25, n: 3 },
+            },
+          ],
         },
       ],
       { generatedAt: 'now', node: 'v20', cpus: 2 },

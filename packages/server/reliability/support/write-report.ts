@@ -2,7 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readResults, resultsDir, SECTIONS, type Section, type StoredSuiteResult } from './results.js';
+import {
+  readResults,
+  resultsDir,
+  SECTIONS,
+  type Section,
+  type StoredSuiteResult,
+} from './results.js';
 
 /** docs/reliability.md at the repository root. */
 export const REPORT_FILE = path.resolve(import.meta.dirname, '../../../../docs/reliability.md');
@@ -16,11 +22,11 @@ const TITLES: Record<Section, string> = {
 };
 
 const INTROS: Record<Section, string> = {
-  load: 'Concurrent visitors against one instance and against two instances sharing Redis: every turn answered, every history exactly its own.',
+  load: 'Concurrent visitors against one instance and against two instances sharing Redis: every turn answered, every history exactly its own. The visitors, the fake model and the server(s) share one process, on a machine that is running the rest of the test suite at the same time, so latencies are upper bounds; a first turn waits longest because it opens a new connection, which Node accepts late while the instance is saturated with turns on open ones.',
   model_faults:
     'The model misbehaving in every way the fake OpenAI server can: bounded retries, a clear error or the labelled offline fallback in bounded time, consistent history, and a working next turn.',
   infrastructure:
-    'The store and the process failing underneath Parley: clean 503s while Redis is down and recovery without a restart; a `kill -9` mid-stream loses nothing but the unfinished answer.',
+    'The store and the process failing underneath Parley: clean 503s while Redis is down and recovery without a restart; a `kill -9` mid-stream loses nothing but the unfinished answer. SIGTERM draining (running answers finish, `/readyz` turns 503, exit 0) is covered by `packages/server/src/index.test.ts`.',
   bad_input: 'Malformed, oversized and hostile input: refused with a clear 4xx, never a 5xx.',
   attacks: 'Attacks on sessions, origins and limits: refused, and nothing leaks.',
 };
@@ -48,6 +54,7 @@ export function renderReport(results: readonly StoredSuiteResult[], meta: Report
       ? `**${checks.length} checks held, none failed.**`
       : `**${failed} of ${checks.length} checks FAILED.**`,
     '',
+    ...headline(results),
     '| Section | Suites | Checks | Held | Failed |',
     '|---|---:|---:|---:|---:|',
   ];
@@ -84,8 +91,30 @@ export function renderReport(results: readonly StoredSuiteResult[], meta: Report
   return `${lines.join('\n')}\n`;
 }
 
+/** Totals over every check that reports them, so the top of the report says what was at stake. */
+function headline(results: readonly StoredSuiteResult[]): string[] {
+  const sum = (section: Section, key: string) =>
+    results
+      .filter((r) => r.section === section)
+      .flatMap((r) => r.checks)
+      .reduce((n, c) => n + (c.numbers?.[key] ?? 0), 0);
+  const count = (section: Section) =>
+    results.filter((r) => r.section === section).flatMap((r) => r.checks).length;
+  const lines = [
+    `- Load: ${sum('load', 'turns')} visitor turns, ${sum('load', 'answered')} answered, ${sum('load', '5xx')} 5xx, ${sum('load', 'wrong_histories')} wrong histories, ${sum('load', 'cross_talk')} cross-talk.`,
+    `- Model faults: ${count('model_faults')} scenarios.`,
+    `- Infrastructure faults: ${count('infrastructure')} scenarios.`,
+    `- Bad input: ${count('bad_input')} checks.`,
+    `- Attacks: ${count('attacks')} checks.`,
+  ];
+  return [...lines, ''];
+}
+
 function anchor(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 }
 
 /** Table cells: one line, pipes escaped. */

@@ -55,7 +55,8 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
     async (req, res) => {
       const body = parseInput(ChatRequest, req.body);
       const rawKey = req.get(IDEMPOTENCY_KEY_HEADER);
-      const idempotencyKey = rawKey === undefined ? undefined : parseInput(ClientId, rawKey, IDEMPOTENCY_KEY_HEADER);
+      const idempotencyKey =
+        rawKey === undefined ? undefined : parseInput(ClientId, rawKey, IDEMPOTENCY_KEY_HEADER);
       const session = await deps.identity.findOrCreate(req, res);
       res.locals.sessionId = session.id;
       await runMiddleware(deps.limits.sessionMessages, req, res);

@@ -63,7 +63,11 @@ export function classifyTurnError(
 }
 
 function isNetworkError(error: unknown): boolean {
-  const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: unknown };
+  const { name, message, cause } = (error ?? {}) as {
+    name?: unknown;
+    message?: unknown;
+    cause?: unknown;
+  };
   return (
     name === 'APIConnectionError' ||
     name === 'APIConnectionTimeoutError' ||

@@ -33,6 +33,11 @@ describe('parseArticle', () => {
     });
   });
 
+  it('percent-encodes characters that would break a Markdown link', () => {
+    const article = parseArticle('odd', '---\ntitle: Odd\nurl: https://help.example/a b"c>d\n---\nBody text.');
+    expect(article.url).toBe('https://help.example/a%20b%22c%3Ed');
+  });
+
   it('defaults tags to an empty list', () => {
     expect(parseArticle('a', article('title: A\nurl: http://help.example/a')).tags).toEqual([]);
   });

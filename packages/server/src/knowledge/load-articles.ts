@@ -7,7 +7,9 @@ import type { Article } from './types.js';
 /** The front matter every article must carry. */
 export const ArticleFrontMatter = z.object({
   title: z.string().trim().min(1),
-  url: z.url({ protocol: /^https?$/ }),
+  // Serialised by the URL parser, so spaces, quotes and angle brackets arrive percent-encoded
+  // and a URL can never break the Markdown link an answer puts it in.
+  url: z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).href),
   tags: z.array(z.string().trim().min(1)).default([]),
 });
 export type ArticleFrontMatter = z.infer<typeof ArticleFrontMatter>;

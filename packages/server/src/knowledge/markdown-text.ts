@@ -35,11 +35,16 @@ function tableRowText(line: string): string | null {
   return `${cells.filter(Boolean).join(', ')}.`;
 }
 
+const LIST_ITEM = /^\s{0,3}([-*+]|\d{1,3}[.)])\s+/;
+
+/**
+ * One line as plain text. List markers stay (bullets normalised to "-"), so a snippet keeps the
+ * steps of a how-to as steps: quoted in an answer, they still read, and render, as a list.
+ */
 function lineText(line: string): string | null {
   const trimmed = line.trim();
   if (trimmed.startsWith('|')) return tableRowText(trimmed);
-  // Bullets go; numbers of ordered lists stay because "1." reads naturally in a snippet.
-  return stripInline(trimmed.replace(/^[-*+]\s+/, '').replace(/^>\s?/, ''));
+  return stripInline(trimmed.replace(/^[*+]\s+/, '- ').replace(/^>\s?/, ''));
 }
 
 /**
@@ -50,9 +55,16 @@ function lineText(line: string): string | null {
 export function toTextBlocks(markdown: string): TextBlock[] {
   const blocks: TextBlock[] = [];
   let heading = '';
-  let lines: string[] = [];
+  // Each list item and table row starts a line of its own; other lines of a block are joined.
+  let lines: { text: string; ownLine: boolean }[] = [];
   const flush = () => {
-    const text = lines.join(' ').replace(/\s+/g, ' ').trim();
+    const text = lines
+      .map((line, index) => {
+        const clean = line.text.replace(/\s+/g, ' ').trim();
+        return index === 0 ? clean : `${line.ownLine ? '\n' : ' '}${clean}`;
+      })
+      .join('')
+      .trim();
     if (text) blocks.push({ heading, text });
     lines = [];
   };
@@ -65,7 +77,7 @@ export function toTextBlocks(markdown: string): TextBlock[] {
       continue;
     }
     if (inCode) {
-      lines.push(raw.trim());
+      lines.push({ text: raw.trim(), ownLine: false });
       continue;
     }
     const headingMatch = HEADING.exec(raw);
@@ -79,7 +91,7 @@ export function toTextBlocks(markdown: string): TextBlock[] {
       continue;
     }
     const text = lineText(raw);
-    if (text) lines.push(text);
+    if (text) lines.push({ text, ownLine: LIST_ITEM.test(raw) || raw.trim().startsWith('|') });
   }
   flush();
   return blocks;

@@ -22,10 +22,10 @@ Parcels ship from Reno.
 `;
 
 describe('markdown to text', () => {
-  it('strips emphasis, links and code marks, keeps list numbers and code text', () => {
+  it('strips emphasis, links and code marks, keeps list numbers (one item a line) and code text', () => {
     const text = toPlainText(ARTICLE);
     expect(text).toContain(
-      '1. Tap Forgot password? on the sign-in screen. 2. Open the Reset email.',
+      '1. Tap Forgot password? on the sign-in screen.\n2. Open the Reset email.',
     );
     expect(text).toContain("<script>alert('hi')</script> Garage");
     expect(text).not.toMatch(/\*\*|\]\(|`|##/);
@@ -42,7 +42,7 @@ describe('markdown to text', () => {
 describe('extractSnippet', () => {
   it('picks the block that shares the most words with the query', () => {
     expect(extractSnippet(ARTICLE, terms('forgot my password'))).toBe(
-      '1. Tap Forgot password? on the sign-in screen. 2. Open the Reset email.',
+      '1. Tap Forgot password? on the sign-in screen.\n2. Open the Reset email.',
     );
   });
 
@@ -77,5 +77,12 @@ describe('extractSnippet', () => {
     const snippet = extractSnippet(body, terms('word'));
     expect(snippet.length).toBeLessThanOrEqual(MAX_SNIPPET_LENGTH);
     expect(snippet).toMatch(/word…$/);
+  });
+
+  it('keeps bullet lists as one item a line, bullets normalised to "-"', () => {
+    const markdown = 'Before you call us, please:\n\n* restart the hub\n+ check the **Wi-Fi** light\n- update the app';
+    expect(extractSnippet(markdown, terms('restart hub wifi'))).toBe(
+      '- restart the hub\n- check the Wi-Fi light\n- update the app',
+    );
   });
 });

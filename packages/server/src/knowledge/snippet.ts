@@ -25,19 +25,32 @@ function overlap(text: string, terms: WeightedTerms): number {
  * Splits text into sentences. A list number left alone by the split ("2.") is glued to the
  * sentence it numbers.
  */
-function splitSentences(text: string): string[] {
-  const sentences: string[] = [];
+function splitSentences(text: string): Sentence[] {
+  const sentences: Sentence[] = [];
   let pending = '';
-  for (const part of text.split(/(?<=[.!?])\s+/)) {
+  // Split after sentence ends and at line breaks, remembering which, so list lines stay lines.
+  for (const match of text.matchAll(/(.+?)(?:(?<=[.!?])[ \t]+|\n|$)/g)) {
+    const part = match[1] ?? '';
     if (/^\d+\.$/.test(part)) {
       pending = `${pending}${part} `;
       continue;
     }
-    sentences.push(pending + part);
+    const separator = match[0].endsWith('\n') ? '\n' : ' ';
+    sentences.push({ text: pending + part, separator });
     pending = '';
   }
-  if (pending) sentences.push(pending.trim());
+  if (pending) sentences.push({ text: pending.trim(), separator: ' ' });
   return sentences;
+}
+
+/** A sentence and what followed it in the text: a space, or a line break. */
+interface Sentence {
+  text: string;
+  separator: ' ' | '\n';
+}
+
+function joinSentences(sentences: readonly Sentence[]): string {
+  return sentences.map((s, i) => (i < sentences.length - 1 ? s.text + s.separator : s.text)).join('');
 }
 
 function truncateAtWord(text: string, maxLength: number): string {
@@ -52,14 +65,14 @@ function truncateAtWord(text: string, maxLength: number): string {
  */
 function bestWindow(text: string, terms: WeightedTerms, maxLength: number): string {
   const sentences = splitSentences(text);
-  const scores = sentences.map((sentence) => overlap(sentence, terms));
+  const scores = sentences.map((sentence) => overlap(sentence.text, terms));
   let best = { start: 0, end: 0, score: -1, lead: -1 };
   for (let start = 0; start < sentences.length; start++) {
     let length = 0;
     let score = 0;
     let end = start;
     while (end < sentences.length) {
-      const next = length + (end > start ? 1 : 0) + (sentences[end]?.length ?? 0);
+      const next = length + (end > start ? 1 : 0) + (sentences[end]?.text.length ?? 0);
       // Leave room for the ellipses on both sides.
       if (next > maxLength - 2 * ELLIPSIS.length) break;
       length = next;
@@ -71,8 +84,8 @@ function bestWindow(text: string, terms: WeightedTerms, maxLength: number): stri
       best = { start, end, score, lead };
     }
   }
-  if (best.end === 0) return truncateAtWord(sentences[0] ?? text, maxLength);
-  const body = sentences.slice(best.start, best.end).join(' ');
+  if (best.end === 0) return truncateAtWord(sentences[0]?.text ?? text, maxLength);
+  const body = joinSentences(sentences.slice(best.start, best.end));
   const head = best.start > 0 ? ELLIPSIS : '';
   const tail = best.end < sentences.length ? ELLIPSIS : '';
   return `${head}${body}${tail}`;
@@ -113,7 +126,8 @@ export function extractSnippet(
     // Stay inside the section: the next heading starts a different answer.
     if (!following || following.heading !== best?.heading) break;
     if (text.length + 1 + following.text.length > maxLength) break;
-    text = `${text} ${following.text}`;
+    // A list introduced by a lead-in ("Before reporting it, please:") starts on its own line.
+    text = `${text}${/^(- |\d{1,3}[.)] )/.test(following.text) ? '\n' : ' '}${following.text}`;
   }
   return text.length <= maxLength ? text : bestWindow(text, terms, maxLength);
 }

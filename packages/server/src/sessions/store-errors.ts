@@ -57,7 +57,11 @@ const UNAVAILABLE_CODES = new Set([
 export function isStoreUnavailable(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const { name, message, code } = current as { name?: unknown; message?: unknown; code?: unknown };
+    const { name, message, code } = current as {
+      name?: unknown;
+      message?: unknown;
+      code?: unknown;
+    };
     if (name === 'MaxRetriesPerRequestError') return true;
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.startsWith(m)))

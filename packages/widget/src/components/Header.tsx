@@ -11,10 +11,13 @@ export interface HeaderProps {
   onClose(): void;
 }
 
-/** The panel's title bar; the title names the dialog. */
+/**
+ * The panel's title bar; the title names the dialog. A `div`, not a `<header>`: outside sectioning
+ * content `<header>` is a banner landmark, and the host page already has its own.
+ */
 export function Header({ title, subtitle, strings, newChatRef, onNewChat, onClose }: HeaderProps) {
   return (
-    <header class="head">
+    <div class="head">
       <div class="titles">
         <h2 id="parley-title">{title}</h2>
         {subtitle && <p>{subtitle}</p>}
@@ -38,6 +41,6 @@ export function Header({ title, subtitle, strings, newChatRef, onNewChat, onClos
       >
         <Icon name="close" />
       </button>
-    </header>
+    </div>
   );
 }

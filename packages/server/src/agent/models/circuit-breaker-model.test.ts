@@ -1,4 +1,10 @@
-import { Agent, type ModelRequest, type protocol, Runner, setTracingDisabled } from '@openai/agents';
+import {
+  Agent,
+  type ModelRequest,
+  type protocol,
+  Runner,
+  setTracingDisabled,
+} from '@openai/agents';
 import { assistantMessage, modelError, ScriptedModel } from '@openai/agents/testing';
 import { APIError } from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +20,8 @@ beforeAll(() => {
   setTracingDisabled(true);
 });
 
-const serverError = () => new APIError(500, { message: 'upstream broke' }, 'upstream broke', new Headers());
+const serverError = () =>
+  new APIError(500, { message: 'upstream broke' }, 'upstream broke', new Headers());
 
 /** A request as the Runner would send it; only `signal` matters to the breaker. */
 function request(signal?: AbortSignal): ModelRequest {
@@ -85,7 +92,9 @@ function emptyUsage() {
 function setup(primarySteps: Step[], options: Partial<CircuitBreakerModelOptions> = {}) {
   const clock = new ManualClock();
   const primary = new StubModel(primarySteps);
-  const fallback = new StubModel(Array.from({ length: 20 }, () => ({ ok: 'From the help center.' })));
+  const fallback = new StubModel(
+    Array.from({ length: 20 }, () => ({ ok: 'From the help center.' })),
+  );
   const changes: BreakerStateChange[] = [];
   const breaker = new CircuitBreakerModel({
     primary: primary as never,

@@ -285,6 +285,8 @@ function labelOutput<T>(output: T[], label: string): T[] {
 function isAssistantMessage(item: unknown): item is protocol.AssistantMessageItem {
   const candidate = item as { type?: unknown; role?: unknown; content?: unknown };
   return (
-    candidate.type === 'message' && candidate.role === 'assistant' && Array.isArray(candidate.content)
+    candidate.type === 'message' &&
+    candidate.role === 'assistant' &&
+    Array.isArray(candidate.content)
   );
 }

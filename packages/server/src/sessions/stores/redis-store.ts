@@ -36,6 +36,8 @@ import {
 export const DEFAULT_REDIS_KEY_PREFIX = 'parley:';
 /** How long `ready()` waits for the first connection by default. */
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 5000;
+/** How often failed turn-lock releases are retried while Redis is unreachable. */
+const RELEASE_RETRY_MS = 500;
 /** Length of the time part of a sort key plus its separator; the rest is the record's id. */
 const SORT_KEY_ID_OFFSET = 16;
 
@@ -88,6 +90,9 @@ export class RedisStore implements ParleyStore {
   readonly #url: string;
   #lastError: Error | undefined;
   #closed = false;
+  /** Turn locks whose release failed while Redis was unreachable: key → owner and expiry. */
+  readonly #unreleased = new Map<string, { owner: string; expiresAt: number }>();
+  #retryTimer: NodeJS.Timeout | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.#clock = options.clock;
@@ -110,6 +115,8 @@ export class RedisStore implements ParleyStore {
     this.#redis.on('error', (error: Error) => {
       this.#lastError = error;
     });
+    // Registered first, so stale locks are freed before any visitor's command after a reconnect.
+    this.#redis.on('ready', () => this.#retryReleases());
   }
 
   /**
@@ -327,36 +334,57 @@ export class RedisStore implements ParleyStore {
   async tryLockTurn(sessionId: string, ttlMs: number): Promise<TurnLock | undefined> {
     const key = this.#key(`lock:${sessionId}`);
     const owner = randomUUID();
-    const taken = await this.#redis.set(key, owner, 'PX', ttlMs, 'NX');
+    // If Redis goes away mid-turn, the lock outlives the outage (a persistent Redis keeps it
+    // through a restart) and the visitor would get 409 until it expires; so a release that
+    // fails, or a SET whose answer was lost (it may have been applied), is retried once Redis is
+    // back. Releasing only ever deletes this owner's lock. Wall time, like Redis's PX expiry.
+    const releaseLater = (error: unknown) => {
+      this.#unreleased.set(key, { owner, expiresAt: Date.now() + ttlMs });
+      this.#retryReleases();
+      return error;
+    };
+    let taken: string | null;
+    try {
+      taken = await this.#redis.set(key, owner, 'PX', ttlMs, 'NX');
+    } catch (error) {
+      throw releaseLater(error);
+    }
     if (taken !== 'OK') return undefined;
-    // Wall time, like Redis's own PX expiry (the injected clock may be a test's manual one).
-    const expiresAt = Date.now() + ttlMs;
     return {
       release: async () => {
         try {
           await releaseLockScript.run(this.#redis, [key], [owner]);
         } catch (error) {
-          // Redis went away mid-turn: the lock outlives the outage (a persistent Redis keeps it
-          // through a restart), and the visitor would get 409 until it expires. Keep trying.
-          this.#releaseLater(key, owner, expiresAt, 1);
-          throw error;
+          throw releaseLater(error);
         }
       },
     };
   }
 
-  /** Retries a failed lock release with backoff until it succeeds, the lock expires, or close(). */
-  #releaseLater(key: string, owner: string, expiresAt: number, attempt: number): void {
-    if (this.#closed || Date.now() >= expiresAt) return;
-    const timer = setTimeout(
-      () => {
-        releaseLockScript
-          .run(this.#redis, [key], [owner])
-          .catch(() => this.#releaseLater(key, owner, expiresAt, attempt + 1));
-      },
-      Math.min(100 * 2 ** attempt, 2_000),
-    );
-    timer.unref();
+  /**
+   * Retries the lock releases that failed: at once when the connection is ready again, and every
+   * half second meanwhile, until each succeeds, its lock expires, or the store closes.
+   */
+  #retryReleases(): void {
+    if (this.#closed || this.#unreleased.size === 0) return;
+    if (this.#redis.status === 'ready') {
+      for (const [key, { owner, expiresAt }] of this.#unreleased) {
+        if (Date.now() >= expiresAt) {
+          this.#unreleased.delete(key);
+          continue;
+        }
+        releaseLockScript.run(this.#redis, [key], [owner]).then(
+          () => {
+            if (this.#unreleased.get(key)?.owner === owner) this.#unreleased.delete(key);
+          },
+          () => {},
+        );
+      }
+    }
+    this.#retryTimer ??= setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#retryReleases();
+    }, RELEASE_RETRY_MS).unref();
   }
 
   async ping(): Promise<void> {
@@ -375,6 +403,7 @@ export class RedisStore implements ParleyStore {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#retryTimer);
     if (!this.#ownsClient) return;
     try {
       await this.#redis.quit();
