@@ -67,7 +67,7 @@ async function openStreams(
           headers: { origin: child.url },
         }),
       });
-    await chat(Math.min(50, streams), Math.min(100, streams));
+    await chat(Math.min(50, streams), options.smoke ? 4 : 100);
     await control(child.url, 'gc');
     const baseline = await control<ServerStats>(child.url, 'stats');
     await control(child.url, 'reset');
@@ -200,15 +200,15 @@ function fileSize(path: string): number {
 
 export async function scale(options: SectionOptions): Promise<SectionResult> {
   const streams = options.smoke ? 20 : 1000;
-  const rampMs = options.smoke ? 200 : 20_000;
+  const rampMs = options.smoke ? 100 : 20_000;
   // Every stream must outlive the ramp: a tool call (4 argument deltas), then the answer.
   const timing: FakeTiming = options.smoke
-    ? { firstTokenMs: 600, deltaMs: 50, deltas: 5 }
+    ? { firstTokenMs: 300, deltaMs: 20, deltas: 5 }
     : { firstTokenMs: 8000, deltaMs: 500, deltas: 20 };
   const servers: ServerKind[] = options.smoke ? ['parley'] : ['parley', 'sdk'];
   const streamResults: StreamsResult[] = [];
   for (const server of servers) {
-    const plateauMs = options.smoke ? 300 : 2000;
+    const plateauMs = options.smoke ? 100 : 2000;
     streamResults.push(await openStreams(server, streams, rampMs, timing, options, plateauMs));
   }
 

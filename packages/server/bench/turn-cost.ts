@@ -17,7 +17,7 @@ import {
   type Visitor,
 } from './lib/servers.js';
 import type { BenchChild } from './lib/spawn.js';
-import { ratio, round } from './lib/stats.js';
+import { percentile, ratio, round } from './lib/stats.js';
 import type { Table } from './lib/table.js';
 
 interface Contender {
@@ -89,6 +89,8 @@ const VARIANTS: Contender[] = [
 export interface TurnCostPlan {
   timing: FakeTiming;
   concurrencies: number[];
+  /** Each contender is measured this many times per concurrency, taking turns with the others. */
+  rounds: number;
   durationMs: (concurrency: number) => number;
   maxRequests: number;
   warmup: { concurrency: number; requests: number; durationMs: number };
@@ -102,6 +104,7 @@ function plan(smoke: boolean): TurnCostPlan {
     return {
       timing: { firstTokenMs: 2, deltaMs: 1, deltas: 5 },
       concurrencies: [1, 4],
+      rounds: 1,
       durationMs: () => 3000,
       maxRequests: 4,
       warmup: { concurrency: 2, requests: 2, durationMs: 3000 },
@@ -111,7 +114,8 @@ function plan(smoke: boolean): TurnCostPlan {
   return {
     timing: FULL_TIMING,
     concurrencies: [1, 16, 64],
-    durationMs: (c) => (c === 1 ? 10_000 : 15_000),
+    rounds: 3,
+    durationMs: (c) => (c === 1 ? 4000 : 5000),
     maxRequests: 20_000,
     warmup: { concurrency: 16, requests: 400, durationMs: 4000 },
     variants: true,
@@ -127,79 +131,122 @@ function start(contender: Contender, modelUrl: string): Promise<BenchChild> {
   });
 }
 
-async function measureContender(
-  contender: Contender,
-  started: Promise<BenchChild>,
-  p: TurnCostPlan,
+/** The median of the rounds' figures (the load on a shared machine drifts; medians shrug it off). */
+function combine(rounds: TurnMeasurement[]): TurnMeasurement {
+  const med = (pick: (m: TurnMeasurement) => number | undefined) =>
+    percentile(rounds.map(pick).filter((v): v is number => v !== undefined), 50);
+  const first = rounds[0]!;
+  return {
+    ...first,
+    completed: rounds.reduce((sum, m) => sum + m.completed, 0),
+    failed: rounds.reduce((sum, m) => sum + m.failed, 0),
+    turnsPerSec: med((m) => m.turnsPerSec) ?? 0,
+    firstDeltaP50: med((m) => m.firstDeltaP50),
+    firstDeltaP99: med((m) => m.firstDeltaP99),
+    turnP50: med((m) => m.turnP50),
+    cpuMsPerTurn: med((m) => m.cpuMsPerTurn),
+    loopUtilization: med((m) => m.loopUtilization) ?? 0,
+    loopDelayP99Ms: med((m) => m.loopDelayP99Ms) ?? 0,
+    rssMb: Math.max(...rounds.map((m) => m.rssMb)),
+    errors: rounds.flatMap((m) => m.errors).slice(0, 5),
+    rounds: rounds.length,
+  };
+}
+
+/**
+ * Measures several running servers at each concurrency in interleaved rounds (a, b, c, a, b,
+ * c, …), so background load on a shared machine falls on all of them alike, and keeps the median
+ * of each server's rounds. Only one server is under load at any moment.
+ */
+async function measureRounds(
+  servers: Array<{ contender: Contender; server: BenchChild }>,
   concurrencies: number[],
+  p: TurnCostPlan,
   options: SectionOptions,
-): Promise<TurnMeasurement[]> {
-  const server = await started;
-  try {
+): Promise<Results> {
+  const raw = new Map<string, TurnMeasurement[]>();
+  for (const { contender, server } of servers) {
     const visitor = contender.visitor ?? 'new';
     await measureTurns(server, { ...p.warmup, maxRequests: p.warmup.requests, visitor });
-    const out: TurnMeasurement[] = [];
-    for (const concurrency of concurrencies) {
-      const m = await measureTurns(server, {
-        concurrency,
-        maxRequests: p.maxRequests,
-        durationMs: p.durationMs(concurrency),
-        visitor,
-      });
+  }
+  for (const concurrency of concurrencies) {
+    for (let round = 0; round < p.rounds; round++) {
+      for (const { contender, server } of servers) {
+        const m = await measureTurns(server, {
+          concurrency,
+          maxRequests: p.maxRequests,
+          durationMs: p.durationMs(concurrency),
+          visitor: contender.visitor ?? 'new',
+        });
+        const key = `${contender.id}@${concurrency}`;
+        raw.set(key, [...(raw.get(key) ?? []), m]);
+      }
+    }
+    for (const { contender } of servers) {
+      const m = combine(raw.get(`${contender.id}@${concurrency}`) ?? []);
       options.log(
         `turn-cost ${contender.id} c=${concurrency}: ${m.turnsPerSec.toFixed(1)} turns/s, ` +
           `first delta p50 ${m.firstDeltaP50?.toFixed(1)} ms, ${m.cpuMsPerTurn?.toFixed(2)} ms CPU/turn` +
           (m.failed ? `, ${m.failed} failed: ${m.errors[0]}` : ''),
       );
-      out.push(m);
     }
-    return out;
-  } finally {
-    await server.stop();
   }
+  const results: Results = {};
+  for (const { contender } of servers) {
+    results[contender.id] = concurrencies.map((c) => combine(raw.get(`${contender.id}@${c}`) ?? []));
+  }
+  return results;
 }
 
 export async function turnCost(options: SectionOptions): Promise<SectionResult> {
   const p = plan(options.smoke);
   const fake = await startFakeModel(p.timing);
-  const results: Results = {};
+  let results: Results = {};
+  const variantResults: Record<string, { variant: TurnMeasurement[]; base: TurnMeasurement[] }> = {};
+  const running: BenchChild[] = [];
   try {
-    // A smoke run starts every server at once (start-up dominates it); a real run starts each
-    // one only when its turn comes, so idle servers never share the cores with the measured one.
-    const early = options.smoke ? MAIN.map((c) => start(c, fake.modelUrl)) : [];
-    // Settled here so a failed start is reported by the loop below, not as an unhandled rejection.
-    for (const promise of early) promise.catch(() => {});
-    for (const [i, contender] of MAIN.entries()) {
-      const started = early[i] ?? start(contender, fake.modelUrl);
-      results[contender.id] = await measureContender(
-        contender,
-        started,
-        p,
-        p.concurrencies,
-        options,
-      );
-    }
+    // All main servers run side by side (idle ones cost nothing) and take turns under load.
+    // A smoke run measures both kinds of Parley visitor on one Parley process: start-up is most
+    // of its time. A real run gives each its own process, so sessions left by one cannot weigh
+    // on the other.
+    const shared = options.smoke ? 'parley' : undefined;
+    const own = MAIN.filter((c) => c.id !== 'parley-continuing' || !shared);
+    const started = await Promise.all(own.map((c) => start(c, fake.modelUrl)));
+    running.push(...started);
+    const byId = new Map(own.map((c, i) => [c.id, started[i]!]));
+    const main = MAIN.map((contender) => ({
+      contender,
+      server: byId.get(contender.id) ?? byId.get(shared ?? '')!,
+    }));
+    results = await measureRounds(main, p.concurrencies, p, options);
     if (p.variants) {
       const middle = [p.concurrencies[1] ?? p.concurrencies[0]!];
       for (const contender of VARIANTS) {
-        const at = contender.allConcurrencies ? p.concurrencies.slice(1) : middle;
-        results[contender.id] = await measureContender(
-          contender,
-          start(contender, fake.modelUrl),
-          p,
-          at,
-          options,
-        );
+        const server = await start(contender, fake.modelUrl);
+        try {
+          const base = main.find((m) => m.contender.id === (contender.kind === 'sdk' ? 'sdk' : 'parley'))!;
+          const at = contender.allConcurrencies ? p.concurrencies.slice(1) : middle;
+          // Paired with its default, measured in the same rounds.
+          const paired = await measureRounds([{ contender, server }, base], at, p, options);
+          results[contender.id] = paired[contender.id] ?? [];
+          variantResults[contender.id] = {
+            variant: paired[contender.id] ?? [],
+            base: paired[base.contender.id] ?? [],
+          };
+        } finally {
+          await server.stop();
+        }
       }
     }
   } finally {
+    await Promise.all(running.map((s) => s.stop()));
     await fake.stop();
   }
   return {
     name: 'turn-cost',
     title: 'Server cost per turn',
-    tables: tables(results, p),
-    data: { timing: p.timing, concurrencies: p.concurrencies, results },
+    tables: tables(results, variantResults, p),
+    data: { timing: p.timing, concurrencies: p.concurrencies, rounds: p.rounds, results, variantResults },
   };
 }
 
@@ -207,7 +254,9 @@ function at(results: Results, id: string, concurrency: number): TurnMeasurement 
   return results[id]?.find((m) => m.concurrency === concurrency);
 }
 
-function tables(results: Results, p: TurnCostPlan): Table[] {
+type Paired = Record<string, { variant: TurnMeasurement[]; base: TurnMeasurement[] }>;
+
+function tables(results: Results, paired: Paired, p: TurnCostPlan): Table[] {
   const cs = p.concurrencies;
   const timing = `fake model: ${p.timing.firstTokenMs} ms to first token, then ${p.timing.deltas} deltas ${p.timing.deltaMs} ms apart; one tool call per turn (two model calls)`;
   const throughput: Table = {
@@ -219,7 +268,7 @@ function tables(results: Results, p: TurnCostPlan): Table[] {
       round(at(results, c.id, cs[1] ?? cs[0]!)?.cpuMsPerTurn, 2),
       results[c.id]?.reduce((sum, m) => sum + m.failed, 0),
     ]),
-    note: `Closed loop: c workers, each sending its next turn when the last one ended, over keep-alive connections. ${timing}. CPU is the server process's user + system time per completed turn.`,
+    note: `Closed loop: c workers, each sending its next turn when the last one ended, over keep-alive connections. ${timing}. Each figure is the median of ${p.rounds} rounds of ${p.durationMs(16) / 1000} s, the servers taking turns round by round. CPU is the server process's user + system time per completed turn.`,
   };
   const latency: Table = {
     title: 'Time to first delta, ms (p50 / p99)',
@@ -268,8 +317,10 @@ function tables(results: Results, p: TurnCostPlan): Table[] {
   const out = [throughput, latency, versus];
   const middle = cs[1] ?? cs[0]!;
   const variantRows = VARIANTS.filter((v) => results[v.id]);
+  /** The default server measured in the same rounds as the variant. */
+  const pairedBase = (v: Contender, n: number) =>
+    paired[v.id]?.base.find((m) => m.concurrency === n);
   if (variantRows.length > 0) {
-    const baseline = (v: Contender) => (v.kind === 'sdk' ? 'sdk' : 'parley');
     const wide = variantRows.filter((v) => v.allConcurrencies);
     for (const v of wide) {
       out.push({
@@ -289,7 +340,7 @@ function tables(results: Results, p: TurnCostPlan): Table[] {
           return [
             `c=${n}`,
             round(m?.turnsPerSec, 1),
-            pct(ratio(m?.turnsPerSec, at(results, 'parley', n)?.turnsPerSec)),
+            pct(ratio(m?.turnsPerSec, pairedBase(v, n)?.turnsPerSec)),
             pct(ratio(m?.turnsPerSec, at(results, 'sdk', n)?.turnsPerSec)),
             round(m?.cpuMsPerTurn, 2),
             round(m?.firstDeltaP50, 1),
@@ -299,33 +350,29 @@ function tables(results: Results, p: TurnCostPlan): Table[] {
       });
     }
     out.push({
-      title: `How the SDK is used: variants at c=${middle}`,
-      columns: ['variant', 'turns/s', 'vs default', 'CPU ms/turn', 'first delta p50, ms'],
-      rows: [
-        ...[MAIN[1]!, MAIN[2]!].map((c) => {
-          const m = at(results, c.id, middle);
-          return [
-            `${c.label} (default)`,
-            round(m?.turnsPerSec, 1),
-            '100 %',
-            round(m?.cpuMsPerTurn, 2),
-            round(m?.firstDeltaP50, 1),
-          ];
-        }),
-        ...variantRows.map((v) => {
-          const m = at(results, v.id, middle);
-          const base = at(results, baseline(v), middle);
-          const r = ratio(m?.turnsPerSec, base?.turnsPerSec);
-          return [
-            v.label,
-            round(m?.turnsPerSec, 1),
-            r === undefined ? undefined : `${(r * 100).toFixed(0)} %`,
-            round(m?.cpuMsPerTurn, 2),
-            round(m?.firstDeltaP50, 1),
-          ];
-        }),
+      title: `Ways of running the same servers, at c=${middle}`,
+      columns: [
+        'variant',
+        'turns/s',
+        'default, same rounds',
+        'vs default',
+        'CPU ms/turn (default)',
+        'first delta p50, ms (default)',
       ],
-      note: 'Defaults: one OpenAI client, one set of agents and one Runner per process, tracing off, Responses API, memory store.',
+      rows: variantRows.map((v) => {
+        const m = at(results, v.id, middle);
+        const base = pairedBase(v, middle);
+        const r = ratio(m?.turnsPerSec, base?.turnsPerSec);
+        return [
+          v.label,
+          round(m?.turnsPerSec, 1),
+          round(base?.turnsPerSec, 1),
+          r === undefined ? undefined : `${(r * 100).toFixed(0)} %`,
+          `${round(m?.cpuMsPerTurn, 2) ?? '–'} (${round(base?.cpuMsPerTurn, 2) ?? '–'})`,
+          `${round(m?.firstDeltaP50, 1) ?? '–'} (${round(base?.firstDeltaP50, 1) ?? '–'})`,
+        ];
+      }),
+      note: 'Each variant runs in its own process, interleaved round by round with its default ((b) or (c) as in the tables above), which is what "vs default" compares against. Defaults: one OpenAI client, one set of agents and one Runner per process, tracing off, Responses API, memory store.',
     });
   }
   return out;

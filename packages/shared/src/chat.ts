@@ -4,12 +4,12 @@ import { DEFAULT_MAX_MESSAGE_LENGTH } from './constants.js';
 export { DEFAULT_MAX_MESSAGE_LENGTH, IDEMPOTENCY_KEY_HEADER } from './constants.js';
 
 /** Ids chosen by clients (message ids, idempotency keys) are short opaque tokens, never free text. */
-export const ClientId = z
+export const ClientId = /* @__PURE__ */ z
   .string()
   .check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits or _.:-'));
 
 /** A knowledge-base article an answer is grounded in. */
-export const Citation = z.object({
+export const Citation = /* @__PURE__ */ z.object({
   title: z.string(),
   url: z.string(),
 });
@@ -38,11 +38,11 @@ export function createChatRequestSchema(maxMessageLength = DEFAULT_MAX_MESSAGE_L
  * @example
  * { "message": "How do I reset my password?", "clientMessageId": "m_1" }
  */
-export const ChatRequest = createChatRequestSchema();
+export const ChatRequest = /* @__PURE__ */ createChatRequestSchema();
 export type ChatRequest = z.infer<typeof ChatRequest>;
 
 /** The answer to `POST /api/chat` when the client did not ask for a stream. */
-export const ChatReply = z.object({
+export const ChatReply = /* @__PURE__ */ z.object({
   messageId: z.string(),
   reply: z.string(),
   toolsUsed: z.array(z.string()),
@@ -54,7 +54,7 @@ export const ChatReply = z.object({
 export type ChatReply = z.infer<typeof ChatReply>;
 
 /** `POST /api/chat/feedback`: a thumbs up or down on one assistant message. */
-export const FeedbackRequest = z.object({
+export const FeedbackRequest = /* @__PURE__ */ z.object({
   messageId: z.string().check(z.minLength(1), z.maxLength(128)),
   rating: z.enum(['up', 'down']),
   comment: z.optional(z.string().check(z.trim(), z.maxLength(1000))),

@@ -51,7 +51,9 @@ const ZOD_FREE = ['constants.ts', 'sse.ts', 'stream-event-guard.ts', 'widget-con
 describe('zod-free modules', () => {
   it.each(ZOD_FREE)('%s imports at runtime only zod-free modules', (file) => {
     const source = readFileSync(new URL(file, import.meta.url), 'utf8');
-    const runtimeImports = [...source.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'/gm)]
+    const runtimeImports = [
+      ...source.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'/gm),
+    ]
       .filter(([, typeOnly]) => !typeOnly)
       .map(([, , specifier]) => specifier ?? '');
     for (const specifier of runtimeImports) {

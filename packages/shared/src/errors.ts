@@ -4,11 +4,11 @@ import { ERROR_CODES } from './constants.js';
 export { ERROR_CODES, RETRYABLE_ERROR_CODES } from './constants.js';
 
 /** One of {@link ERROR_CODES}. */
-export const ErrorCode = z.enum(ERROR_CODES);
+export const ErrorCode = /* @__PURE__ */ z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /** One schema violation, flattened to a dotted path so clients can point at the field. */
-export const ErrorIssue = z.object({
+export const ErrorIssue = /* @__PURE__ */ z.object({
   path: z.string(),
   message: z.string(),
 });
@@ -20,7 +20,7 @@ export type ErrorIssue = z.infer<typeof ErrorIssue>;
  * @example
  * { "error": { "code": "invalid_request", "message": "message: must not be empty" } }
  */
-export const ErrorBody = z.object({
+export const ErrorBody = /* @__PURE__ */ z.object({
   error: z.object({
     code: ErrorCode,
     message: z.string(),

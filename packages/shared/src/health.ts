@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /** `GET /healthz`: liveness plus what the operator configured. */
-export const HealthResponse = z.object({
+export const HealthResponse = /* @__PURE__ */ z.object({
   status: z.literal('ok'),
   /** `openai` when a model provider is configured, `offline` for the built-in knowledge-base model. */
   model: z.enum(['openai', 'offline', 'custom']),

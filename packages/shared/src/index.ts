@@ -1,5 +1,15 @@
-// Zod-free values and helpers: safe for bundles with a size budget (the widget imports only these
-// and types).
+// The contract. Values from constants, sse, stream-event-guard and widget-config-parser are
+// zod-free (`constants.test.ts` checks their imports), so a bundle that takes only those, and types,
+// never loads zod: the widget stays within its size budget. The rest are zod schemas, each with its
+// type.
+export {
+  ChatReply,
+  ChatRequest,
+  Citation,
+  ClientId,
+  createChatRequestSchema,
+  FeedbackRequest,
+} from './chat.js';
 export {
   DEFAULT_MAX_MESSAGE_LENGTH,
   ERROR_CODES,
@@ -13,6 +23,9 @@ export {
   WIDGET_LANGUAGES,
   type WidgetLanguage,
 } from './constants.js';
+export { ErrorBody, ErrorCode, ErrorIssue } from './errors.js';
+export { HealthResponse } from './health.js';
+export { HistoryMessage, HistoryResponse } from './history.js';
 export {
   createSseParser,
   encodeSseComment,
@@ -21,24 +34,6 @@ export {
   type SseParser,
 } from './sse.js';
 export { toStreamEvent } from './stream-event-guard.js';
-export {
-  type ParsedWidgetConfig,
-  type ParseWidgetConfigOptions,
-  parseWidgetConfig,
-} from './widget-config-parser.js';
-
-// The zod schemas, each with its type.
-export {
-  ChatReply,
-  ChatRequest,
-  Citation,
-  ClientId,
-  createChatRequestSchema,
-  FeedbackRequest,
-} from './chat.js';
-export { ErrorBody, ErrorCode, ErrorIssue } from './errors.js';
-export { HealthResponse } from './health.js';
-export { HistoryMessage, HistoryResponse } from './history.js';
 export {
   DeltaEvent,
   DoneEvent,
@@ -51,3 +46,8 @@ export {
   ToolEvent,
 } from './stream-events.js';
 export { WidgetConfig, type WidgetConfigKey } from './widget-config.js';
+export {
+  type ParsedWidgetConfig,
+  type ParseWidgetConfigOptions,
+  parseWidgetConfig,
+} from './widget-config-parser.js';

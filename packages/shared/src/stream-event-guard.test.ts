@@ -56,8 +56,16 @@ const VALID: Array<[string, unknown]> = [
 /** Payloads at the edges of what a schema library does: prototypes, holes, wrappers, extras. */
 const EDGES: Array<[string, string, unknown]> = [
   ['an unknown field', 'delta', { text: 'Hi', index: 3 }],
-  ['unknown fields in a citation', 'done', { ...done, citations: [{ title: 't', url: 'u', x: 1 }] }],
-  ['an array with extra properties', 'done', { ...done, toolsUsed: Object.assign(['a'], { x: 1 }) }],
+  [
+    'unknown fields in a citation',
+    'done',
+    { ...done, citations: [{ title: 't', url: 'u', x: 1 }] },
+  ],
+  [
+    'an array with extra properties',
+    'done',
+    { ...done, toolsUsed: Object.assign(['a'], { x: 1 }) },
+  ],
   ['an optional field sent as undefined', 'done', { ...done, ticketId: undefined }],
   ['an optional field sent as null', 'done', { ...done, ticketId: null }],
   ['an inherited field', 'delta', Object.create({ text: 'inherited' })],
@@ -80,7 +88,11 @@ const EDGES: Array<[string, string, unknown]> = [
   ['a citation as an array', 'done', { ...done, citations: [['t', 'u']] }],
   ['a citation without a url', 'done', { ...done, citations: [{ title: 't' }] }],
   ['a number among tools', 'done', { ...done, toolsUsed: ['a', 1] }],
-  ['an error code named after a prototype member', 'error', { code: 'toString', message: 'x', retryable: true }],
+  [
+    'an error code named after a prototype member',
+    'error',
+    { code: 'toString', message: 'x', retryable: true },
+  ],
   ['an upper-case error code', 'error', { code: 'INTERNAL', message: 'x', retryable: true }],
   ['an upper-case tool status', 'tool', { name: 'x', status: 'Started', label: 'x' }],
   ['the generic SSE name', 'message', { text: 'Hi' }],

@@ -32,11 +32,14 @@ const optional =
   (value) =>
     value === undefined ? value : check(value);
 
-/** Like `z.array`: every index is read, so a hole counts as `undefined`. */
+/**
+ * Like `z.array`: every index is read, so a hole counts as `undefined`. (`Array.from` also passes
+ * the index, which checks ignore.)
+ */
 const array =
   <T>(item: Check<T>): Check<T[]> =>
   (value) =>
-    Array.isArray(value) ? Array.from(value, (element) => item(element)) : invalid();
+    Array.isArray(value) ? Array.from(value, item) : invalid();
 
 /**
  * Like `z.object`: anything but `null` and arrays counts as an object, fields are read as
@@ -44,7 +47,9 @@ const array =
  * kept as `undefined` only when its key was there.
  */
 const object =
-  <S extends Record<string, Check<unknown>>>(shape: S): Check<{ [K in keyof S]: ReturnType<S[K]> }> =>
+  <S extends Record<string, Check<unknown>>>(
+    shape: S,
+  ): Check<{ [K in keyof S]: ReturnType<S[K]> }> =>
   (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid();
     const input = value as Record<string, unknown>;

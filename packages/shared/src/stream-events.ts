@@ -4,19 +4,19 @@ import { TOOL_STATUSES } from './constants.js';
 import { ErrorCode } from './errors.js';
 
 /** Sent first when the turn created a session: the widget keeps the token for later requests. */
-export const SessionEvent = z.object({
+export const SessionEvent = /* @__PURE__ */ z.object({
   event: z.literal('session'),
   data: z.object({ token: z.string() }),
 });
 
 /** A piece of the assistant's answer; all deltas joined equal the `done` event's `text`. */
-export const DeltaEvent = z.object({
+export const DeltaEvent = /* @__PURE__ */ z.object({
   event: z.literal('delta'),
   data: z.object({ text: z.string() }),
 });
 
 /** A tool started or finished; `label` is a human sentence such as "Searching the help center…". */
-export const ToolEvent = z.object({
+export const ToolEvent = /* @__PURE__ */ z.object({
   event: z.literal('tool'),
   data: z.object({
     name: z.string(),
@@ -26,13 +26,13 @@ export const ToolEvent = z.object({
 });
 
 /** The conversation moved to a specialist agent. */
-export const HandoffEvent = z.object({
+export const HandoffEvent = /* @__PURE__ */ z.object({
   event: z.literal('handoff'),
   data: z.object({ agent: z.string() }),
 });
 
 /** The turn finished and was stored. */
-export const DoneEvent = z.object({
+export const DoneEvent = /* @__PURE__ */ z.object({
   event: z.literal('done'),
   data: z.object({
     messageId: z.string(),
@@ -44,7 +44,7 @@ export const DoneEvent = z.object({
 });
 
 /** The turn failed; `retryable` says whether sending the same message again can succeed. */
-export const ErrorEvent = z.object({
+export const ErrorEvent = /* @__PURE__ */ z.object({
   event: z.literal('error'),
   data: z.object({
     code: ErrorCode,
@@ -59,7 +59,7 @@ export const ErrorEvent = z.object({
  * @example
  * { event: 'delta', data: { text: 'Hello' } }
  */
-export const StreamEvent = z.discriminatedUnion('event', [
+export const StreamEvent = /* @__PURE__ */ z.discriminatedUnion('event', [
   SessionEvent,
   DeltaEvent,
   ToolEvent,

@@ -29,7 +29,9 @@ const KEYS = Object.keys(WidgetConfig.shape) as WidgetConfigKey[];
  */
 function viaSchema(
   dataset: Readonly<Record<string, unknown>>,
-  { isColor = (v: string) => parseWidgetConfig({ accent: v }).warnings.length === 0 }: ParseWidgetConfigOptions = {},
+  {
+    isColor = (v: string) => parseWidgetConfig({ accent: v }).warnings.length === 0,
+  }: ParseWidgetConfigOptions = {},
 ): ParsedWidgetConfig {
   const input: Record<string, unknown> = {};
   const warnings: string[] = [];
@@ -311,9 +313,7 @@ function randomString(random: () => number): string {
     // A run of one character near a length limit, maybe padded.
     const length = pick([40, 64, 80, 120, 500]) + Math.floor(random() * 5) - 2;
     const pad = pick(['', ' ', '\n']);
-    return `${pad}${pick(['a', '👋', ' '])
-      .repeat(length)
-      .slice(0, Math.max(0, length))}${pad}`;
+    return `${pad}${pick(['a', '👋', ' ']).repeat(length).slice(0, Math.max(0, length))}${pad}`;
   }
   let out = '';
   const parts = Math.floor(random() * 7);

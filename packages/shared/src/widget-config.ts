@@ -4,8 +4,8 @@ import {
   MAX_GREETING_LENGTH,
   MAX_LAUNCHER_LABEL_LENGTH,
   MAX_PLACEHOLDER_LENGTH,
-  MAX_STARTERS,
   MAX_STARTER_LENGTH,
+  MAX_STARTERS,
   MAX_SUBTITLE_LENGTH,
   MAX_TITLE_LENGTH,
   MAX_Z_INDEX,
@@ -31,7 +31,7 @@ export {
 } from './widget-config-parser.js';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-const flag = z.pipe(
+const flag = /* @__PURE__ */ z.pipe(
   z.enum([...WIDGET_TRUE_FLAGS, ...WIDGET_FALSE_FLAGS]),
   z.transform((value) => (WIDGET_TRUE_FLAGS as readonly string[]).includes(value)),
 );
@@ -54,10 +54,9 @@ export const WidgetConfig = /* @__PURE__ */ z.object({
   theme: z._default(z.enum(WIDGET_THEMES), WIDGET_CONFIG_DEFAULTS.theme),
   position: z._default(z.enum(WIDGET_POSITIONS), WIDGET_CONFIG_DEFAULTS.position),
   /** Suggested first questions, written `a|b|c` in the attribute. */
-  starters: z._default(
-    z.array(text(MAX_STARTER_LENGTH)).check(z.maxLength(MAX_STARTERS)),
-    () => [...WIDGET_CONFIG_DEFAULTS.starters],
-  ),
+  starters: z._default(z.array(text(MAX_STARTER_LENGTH)).check(z.maxLength(MAX_STARTERS)), () => [
+    ...WIDGET_CONFIG_DEFAULTS.starters,
+  ]),
   open: z._default(flag, WIDGET_CONFIG_DEFAULTS.open),
   /** UI language; defaults to the page's `lang`, else English. */
   lang: z.optional(z.enum(WIDGET_LANGUAGES)),

@@ -24,7 +24,8 @@ describe('readWidgetConfig', () => {
   });
 
   it('asks CSS.supports whether the trimmed accent is a colour', () => {
-    const supports = vi.spyOn(CSS, 'supports').mockImplementation(() => true);
+    const supports = vi.fn(() => true);
+    vi.stubGlobal('CSS', { supports });
     // The fallback pattern refuses custom properties; the browser may accept them.
     expect(readWidgetConfig({ accent: ' var(--brand) ' })).toEqual({
       config: expect.objectContaining({ accent: 'var(--brand)' }),
@@ -34,7 +35,7 @@ describe('readWidgetConfig', () => {
   });
 
   it('ignores an accent the browser cannot paint', () => {
-    vi.spyOn(CSS, 'supports').mockImplementation(() => false);
+    vi.stubGlobal('CSS', { supports: () => false });
     const { config, warnings } = readWidgetConfig({ accent: '#0f766e' });
     expect(config.accent).toBeUndefined();
     expect(warnings).toEqual([

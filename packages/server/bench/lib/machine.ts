@@ -1,4 +1,4 @@
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 
 /** The machine a run measured, stored with its results. */
 export interface MachineInfo {
@@ -8,6 +8,8 @@ export interface MachineInfo {
   node: string;
   os: string;
   date: string;
+  /** 1-minute load average when the run started: other work sharing the cores. */
+  loadAverage: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -19,9 +21,10 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     os: `${process.platform} ${release()}`,
     date: new Date().toISOString(),
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 
 export function describeMachine(machine: MachineInfo): string {
-  return `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GiB, Node ${machine.node}, ${machine.os}; run ${machine.date.slice(0, 16).replace('T', ' ')} UTC`;
+  return `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GiB, Node ${machine.node}, ${machine.os}; run ${machine.date.slice(0, 16).replace('T', ' ')} UTC, load average ${machine.loadAverage} at the start`;
 }

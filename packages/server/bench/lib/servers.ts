@@ -76,6 +76,8 @@ export interface TurnMeasurement {
   loopDelayP99Ms: number;
   rssMb: number;
   errors: string[];
+  /** How many measured rounds this figure combines (1 when it is a single run). */
+  rounds?: number;
 }
 
 /**

@@ -1,6 +1,9 @@
 import type { Agent } from 'node:http';
 import { setTracingDisabled } from '@openai/agents';
-import type { BreakerStateChange } from '../../src/agent/models/circuit-breaker-model.js';
+import type {
+  BreakerStateChange,
+  CircuitBreakerModel,
+} from '../../src/agent/models/circuit-breaker-model.js';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createModel } from '../../src/models.js';
@@ -25,6 +28,8 @@ export interface ModelFaultApp {
   clock: ManualClock;
   agent: Agent;
   breakerChanges: BreakerStateChange[];
+  /** The circuit breaker around the real model, as createModel built it. */
+  breaker: CircuitBreakerModel;
   /** Every request gets this step (persistent fault) until set back to undefined. */
   setFault(step: FakeStep | undefined): void;
   /** One turn of `visitor`, remembering its token; returns the result and the model requests it made. */
@@ -65,10 +70,11 @@ export async function startModelFaultApp(env: Record<string, string> = {}): Prom
     ...env,
   };
   const breakerChanges: BreakerStateChange[] = [];
-  const { model } = await createModel(loadConfig(fullEnv), {
+  const { model, breaker } = await createModel(loadConfig(fullEnv), {
     clock,
     onBreakerStateChange: (change) => breakerChanges.push(change),
   });
+  if (!breaker) throw new Error('createModel built no circuit breaker for the OpenAI provider');
   const app = await startTestApp({ model, clock, env: fullEnv });
   const agent = keepAliveAgent(8);
 
@@ -78,6 +84,7 @@ export async function startModelFaultApp(env: Record<string, string> = {}): Prom
     clock,
     agent,
     breakerChanges,
+    breaker,
     setFault: (step) => {
       fault = step;
     },

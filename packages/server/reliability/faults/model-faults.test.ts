@@ -28,6 +28,8 @@ interface Scenario {
   expect: 'model' | 'fallback' | 'empty' | 'error';
   /** Model HTTP requests the faulted turn may make (retries included). */
   requests: number;
+  /** Failures the circuit breaker counted for the faulted turn (a success resets the count). */
+  breakerFailures: number;
   /** The faulted turn ends within [min, max] ms. */
   withinMs: [number, number];
   sse?: boolean;
@@ -37,6 +39,7 @@ interface Scenario {
 const SCENARIOS: Scenario[] = [
   {
     name: '429 with Retry-After',
+    breakerFailures: 0,
     env: { OPENAI_MAX_RETRIES: '2' },
     fault: { once: [{ kind: 'error', status: 429, retryAfterSeconds: 0.3 }] },
     expect: 'model',
@@ -46,6 +49,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: '500 on every attempt',
+    breakerFailures: 2,
     env: { OPENAI_MAX_RETRIES: '1' },
     fault: { always: { kind: 'error', status: 500 } },
     expect: 'fallback',
@@ -57,6 +61,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'model hangs past the timeout',
+    breakerFailures: 2,
     env: { OPENAI_MAX_RETRIES: '1', OPENAI_TIMEOUT: '400ms' },
     fault: { always: { kind: 'hang' } },
     expect: 'fallback',
@@ -66,6 +71,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'stream stalls mid-answer past the turn timeout',
+    breakerFailures: 1,
     env: { PARLEY_TURN_TIMEOUT: '1500ms' },
     fault: { once: [{ kind: 'stall', text: PARTIAL, afterDeltas: 2 }] },
     expect: 'error',
@@ -75,6 +81,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'stream cut mid-answer',
+    breakerFailures: 1,
     fault: { once: [{ kind: 'cut', text: PARTIAL, afterDeltas: 2 }] },
     expect: 'error',
     requests: 1,
@@ -83,6 +90,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'malformed chunk',
+    breakerFailures: 1,
     fault: { once: [{ kind: 'malformed' }] },
     expect: 'error',
     requests: 1,
@@ -91,6 +99,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'malformed chunk, visitor on JSON',
+    breakerFailures: 1,
     fault: { once: [{ kind: 'malformed' }] },
     expect: 'error',
     requests: 1,
@@ -100,6 +109,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     name: 'empty output',
+    breakerFailures: 0,
     fault: { once: [{ kind: 'empty' }] },
     expect: 'empty',
     requests: 1,
@@ -128,6 +138,8 @@ describe.each(APIS)('model faults through the real provider (%s)', (api) => {
       expect(faulted.ms).toBeLessThan(scenario.withinMs[1]);
       expect(faulted.modelRequests).toHaveLength(scenario.requests);
       expect(faulted.networkError).toBeUndefined();
+      expect(h.breaker.failures).toBe(scenario.breakerFailures);
+      expect(h.breaker.state).toBe('closed');
       if (scenario.expect === 'error') {
         expect(faulted.text).toBeUndefined();
         expect(faulted.error?.code).toBe('model_unavailable');
@@ -155,6 +167,7 @@ describe.each(APIS)('model faults through the real provider (%s)', (api) => {
       // The next turn succeeds, with a consistent history behind it.
       const next = await h.turn(visitor, 'Third question: thanks, anything else?');
       expect(next.status).toBe(200);
+      expect(h.breaker.failures).toBe(0);
       expect(next.text).toBe(healthyAnswer('Third question: thanks, anything else?'));
       const modelInput = next.modelRequests[0]!;
       expect(userTexts(modelInput)).toEqual([
@@ -184,6 +197,7 @@ describe.each(APIS)('model faults through the real provider (%s)', (api) => {
         numbers: {
           faulted_turn_ms: roundMs(faulted.ms),
           model_requests: faulted.modelRequests.length,
+          breaker_failures: scenario.breakerFailures,
           next_turn_ms: roundMs(next.ms),
         },
       };

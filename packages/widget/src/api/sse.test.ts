@@ -6,7 +6,10 @@ import { createEventParser } from './sse';
 // these tests cover the widget's view of it: bytes in, events out, ids left behind.
 const EVENTS: StreamEvent[] = [
   { event: 'session', data: { token: 'tok_1' } },
-  { event: 'tool', data: { name: 'search_knowledge_base', status: 'started', label: 'Searching…' } },
+  {
+    event: 'tool',
+    data: { name: 'search_knowledge_base', status: 'started', label: 'Searching…' },
+  },
   { event: 'delta', data: { text: 'Grüße 👋 — ' } },
   {
     event: 'done',
@@ -24,7 +27,8 @@ describe('createEventParser', () => {
     for (const size of [1, 3, 7, all.length]) {
       const parser = createEventParser();
       const events: StreamEvent[] = [];
-      for (let i = 0; i < all.length; i += size) events.push(...parser.push(all.slice(i, i + size)));
+      for (let i = 0; i < all.length; i += size)
+        events.push(...parser.push(all.slice(i, i + size)));
       events.push(...parser.end());
       expect(events, `${size}-byte chunks`).toEqual(EVENTS);
     }

@@ -278,6 +278,27 @@ describe('CircuitBreakerModel', () => {
     expect(fallback.calls).toBe(0);
   });
 
+  it('counts a run timeout that stops a stream; a quiet end after an abort is no success', async () => {
+    const { breaker } = setup([{ fail: serverError() }, { ok: 'too slow' }, { ok: 'quiet end' }]);
+    await stream(breaker);
+    expect(breaker.failures).toBe(1);
+
+    const timeout = new AbortController();
+    const slow = breaker.getStreamedResponse(request(timeout.signal))[Symbol.asyncIterator]();
+    await slow.next();
+    timeout.abort(new DOMException('The operation timed out', 'TimeoutError'));
+    await slow.return?.();
+    expect(breaker.failures).toBe(2);
+
+    // The visitor leaves and the provider ends its stream without an error: not a success.
+    const visitor = new AbortController();
+    const quiet = breaker.getStreamedResponse(request(visitor.signal))[Symbol.asyncIterator]();
+    await quiet.next();
+    visitor.abort();
+    while (!(await quiet.next()).done) {}
+    expect(breaker.failures).toBe(2);
+  });
+
   it('treats a request the provider rejects (400) as this request’s problem, not an outage', async () => {
     const badRequest = new APIError(400, { message: 'too long' }, 'too long', new Headers());
     const { breaker, fallback } = setup([{ fail: badRequest }]);

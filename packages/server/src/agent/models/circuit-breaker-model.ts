@@ -153,7 +153,9 @@ export class CircuitBreakerModel implements Model {
         next = await iterator.next();
       }
       settled = true;
-      this.#succeeded(call);
+      // A provider may end its stream quietly when the run is aborted: that is no success.
+      if (request.signal?.aborted) this.#settleCancelled(call, request);
+      else this.#succeeded(call);
     } catch (error) {
       settled = true;
       // Text may already be on the visitor's screen: count it, but let the turn fail.
@@ -161,8 +163,8 @@ export class CircuitBreakerModel implements Model {
       throw error;
     } finally {
       if (!settled) {
-        // The caller stopped reading (an abort): neither a success nor a failure.
-        this.#release(call);
+        // The caller stopped reading.
+        this.#settleCancelled(call, request);
         await iterator.return?.();
       }
     }
@@ -213,6 +215,18 @@ export class CircuitBreakerModel implements Model {
     }
     // A timed-out run is over: there is nobody left to answer.
     return !timedOut;
+  }
+
+  /**
+   * A call the caller cancelled: the run's own timeout counts against a model too slow to finish;
+   * any other cancellation (the visitor left) is neither a success nor a failure.
+   */
+  #settleCancelled(call: Call, request: ModelRequest): void {
+    if (request.signal?.aborted && isTimeout(request.signal.reason)) {
+      this.#settleFailure(call, request, new Error('The model did not finish in time'));
+    } else {
+      this.#release(call);
+    }
   }
 
   #release(call: Call): void {
