@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ChatRequest } from './chat.js';
 import {
+  characterCount,
+  DEFAULT_MAX_MESSAGE_LENGTH,
   ERROR_CODES,
+  fitsLength,
   isWidgetLanguage,
   normaliseLang,
   RETRYABLE_ERROR_CODES,
@@ -62,5 +66,25 @@ describe('zod-free modules', () => {
       );
     }
     expect(source).not.toMatch(/from\s+'zod/);
+  });
+});
+
+describe('character counting, as the contract counts', () => {
+  it.each([
+    ['plain text', 'hello', 5],
+    ['emoji count once each', '👋👋', 2],
+    ['accents precomposed', 'café', 4],
+    ['empty', '', 0],
+  ])('%s', (_name, text, count) => {
+    expect(characterCount(text)).toBe(count);
+    expect(fitsLength(text, count)).toBe(true);
+    if (count > 0) expect(fitsLength(text, count - 1)).toBe(false);
+  });
+
+  it('agrees with the chat request schema at the limit', () => {
+    const emoji = '😀'.repeat(DEFAULT_MAX_MESSAGE_LENGTH);
+    expect(fitsLength(emoji, DEFAULT_MAX_MESSAGE_LENGTH)).toBe(true);
+    expect(ChatRequest.safeParse({ message: emoji }).success).toBe(true);
+    expect(ChatRequest.safeParse({ message: `${emoji}😀` }).success).toBe(false);
   });
 });

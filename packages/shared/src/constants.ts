@@ -12,6 +12,25 @@ export const DEFAULT_MAX_MESSAGE_LENGTH = 4000;
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 /**
+ * Whether text fits in `max` characters as the contract counts them: code points, the way zod
+ * measures length (an emoji is one, not two UTF-16 units). More than twice `max` UTF-16 units never
+ * fits, so a pasted megabyte is not spread into an array.
+ *
+ * @example
+ * fitsLength('👋'.repeat(4000), 4000) // true
+ */
+export function fitsLength(value: string, max: number): boolean {
+  return value.length <= max || (value.length <= 2 * max && [...value].length <= max);
+}
+
+/** The length of text as the contract counts it (code points). */
+export function characterCount(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
+/**
  * Every error code the server can answer with. The list is the contract: the widget switches on
  * these, and operators grep logs for them.
  */

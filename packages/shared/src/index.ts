@@ -11,8 +11,10 @@ export {
   FeedbackRequest,
 } from './chat.js';
 export {
+  characterCount,
   DEFAULT_MAX_MESSAGE_LENGTH,
   ERROR_CODES,
+  fitsLength,
   IDEMPOTENCY_KEY_HEADER,
   isWidgetLanguage,
   normaliseLang,

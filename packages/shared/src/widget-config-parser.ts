@@ -1,4 +1,5 @@
 import {
+  fitsLength,
   isWidgetLanguage,
   MAX_ACCENT_LENGTH,
   MAX_GREETING_LENGTH,
@@ -50,13 +51,7 @@ type Rule<K extends WidgetConfigKey> = (
 const DEFAULT_COLOR =
   /^(#[0-9a-f]{3,4}|#[0-9a-f]{6}|#[0-9a-f]{8}|(rgb|rgba|hsl|hsla|hwb|lab|lch|oklab|oklch)\([^;{}()]*\)|[a-z]{3,30})$/i;
 
-/**
- * Whether a string fits in `max` code points, which is how zod measures length (a surrogate pair
- * is one, as is a lone surrogate). More than twice `max` UTF-16 units never fits, so a pasted
- * megabyte is not spread into an array.
- */
-const fits = (value: string, max: number) =>
-  value.length <= max || (value.length <= 2 * max && [...value].length <= max);
+const fits = fitsLength;
 
 /** Like `z.string().check(z.trim(), z.minLength(1), z.maxLength(max))`. */
 const text =

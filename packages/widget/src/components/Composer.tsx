@@ -1,3 +1,4 @@
+import { characterCount } from '@parley/shared';
 import type { RefObject } from 'preact';
 import { useEffect } from 'preact/hooks';
 import type { Strings } from '../i18n';
@@ -21,7 +22,9 @@ export function Composer({ state, strings, placeholder, inputRef }: ComposerProp
   const text = useCell(state.draft);
   const busy = useCell(state.busy);
   const { maxLength } = state;
-  const showCount = text.length > maxLength * 0.9;
+  // Counted as the server counts (an emoji is one character), so the counter never disagrees.
+  const count = characterCount(text);
+  const showCount = count > maxLength * 0.9;
 
   useEffect(() => {
     if (state.consumeFocusRequest()) inputRef.current?.focus();
@@ -65,7 +68,7 @@ export function Composer({ state, strings, placeholder, inputRef }: ComposerProp
       </button>
       {showCount && (
         <span id="parley-count" class="count">
-          {text.length}/{maxLength}
+          {count}/{maxLength}
         </span>
       )}
     </form>

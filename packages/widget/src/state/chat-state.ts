@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_MESSAGE_LENGTH } from '@parley/shared';
+import { DEFAULT_MAX_MESSAGE_LENGTH, fitsLength } from '@parley/shared';
 import type { ApiClient } from '../api/client';
 import { type FailureCode, type ParleyError, toParleyError } from '../api/errors';
 import { readStorage, writeStorage } from '../api/storage';
@@ -224,7 +224,7 @@ export function createChatState({
     },
     send(text) {
       const message = text.trim();
-      if (!message || message.length > maxLength || busy.peek()) return false;
+      if (!message || !fitsLength(message, maxLength) || busy.peek()) return false;
       const clientMessageId = randomId();
       const reply = cell<ChatMessage>({
         id: randomId(),
