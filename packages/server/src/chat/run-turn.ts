@@ -226,4 +226,3 @@ function mapRunEvent(
   }
   return undefined;
 }
-

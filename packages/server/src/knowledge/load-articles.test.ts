@@ -34,7 +34,10 @@ describe('parseArticle', () => {
   });
 
   it('percent-encodes characters that would break a Markdown link', () => {
-    const article = parseArticle('odd', '---\ntitle: Odd\nurl: https://help.example/a b"c>d\n---\nBody text.');
+    const article = parseArticle(
+      'odd',
+      '---\ntitle: Odd\nurl: https://help.example/a b"c>d\n---\nBody text.',
+    );
     expect(article.url).toBe('https://help.example/a%20b%22c%3Ed');
   });
 

@@ -80,7 +80,8 @@ describe('extractSnippet', () => {
   });
 
   it('keeps bullet lists as one item a line, bullets normalised to "-"', () => {
-    const markdown = 'Before you call us, please:\n\n* restart the hub\n+ check the **Wi-Fi** light\n- update the app';
+    const markdown =
+      'Before you call us, please:\n\n* restart the hub\n+ check the **Wi-Fi** light\n- update the app';
     expect(extractSnippet(markdown, terms('restart hub wifi'))).toBe(
       '- restart the hub\n- check the Wi-Fi light\n- update the app',
     );

@@ -50,7 +50,9 @@ interface Sentence {
 }
 
 function joinSentences(sentences: readonly Sentence[]): string {
-  return sentences.map((s, i) => (i < sentences.length - 1 ? s.text + s.separator : s.text)).join('');
+  return sentences
+    .map((s, i) => (i < sentences.length - 1 ? s.text + s.separator : s.text))
+    .join('');
 }
 
 function truncateAtWord(text: string, maxLength: number): string {
