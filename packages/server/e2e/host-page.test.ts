@@ -205,6 +205,8 @@ describeWithBrowser('widget against hostile and locked-down host pages (Chromium
     await (await waitForLauncher(page)).tap();
     await w.panel.waitFor();
     await expect(w.panel.boundingBox()).resolves.toEqual({ x: 0, y: 0, width: 375, height: 667 });
+    // The launcher under the full-screen panel is hidden, so Tab can never land on it unseen.
+    await expect(w.launcher.isVisible()).resolves.toBe(false);
     await expect(w.textbox.evaluate((el) => getComputedStyle(el).fontSize)).resolves.toBe('16px');
     const box = await w.textbox.boundingBox();
     expect(box!.y + box!.height).toBeLessThanOrEqual(667);

@@ -19,7 +19,7 @@ export function App({ state, options, strings }: AppProps) {
   const open = useCell(state.isOpen);
   const unread = useCell(state.unread);
   // The theme class is `light`, `dark` or `auto`; under `auto` a media query picks the colours.
-  const classes = ['root', options.theme, options.position === 'bottom-left' && 'left'];
+  const classes = ['root', options.theme, options.position === 'bottom-left' && 'left', open && 'open'];
   return (
     <ErrorBoundary>
       <div class={classes.filter(Boolean).join(' ')} dir={strings.dir} lang={options.lang}>
@@ -36,7 +36,9 @@ export function App({ state, options, strings }: AppProps) {
             state={state}
             options={options}
             strings={strings}
-            onFocusLeave={() => launcher.current?.focus()}
+            // After the close has rendered: on phones the launcher is hidden under the open panel
+            // (out of the tab order) and only focusable again once the panel is gone.
+            onFocusLeave={() => setTimeout(() => launcher.current?.focus())}
           />
         )}
       </div>
