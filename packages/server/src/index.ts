@@ -13,7 +13,7 @@ import { createKnowledgeBase, DEFAULT_KB_DIR } from './knowledge/knowledge-base.
 import { createLogger } from './logger.js';
 import { createModel } from './models.js';
 import { createMetrics } from './observability/metrics.js';
-import { createStore } from './sessions/create-store.js';
+import { createStoreFromConfig } from './sessions/create-store.js';
 import { resolveSessionSecrets } from './sessions/session-secret.js';
 import { loadWidgetAsset, resolveWidgetPath } from './web/widget-asset.js';
 
@@ -35,15 +35,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     warn: (message) => logger.warn(message),
   });
-  const store = await createStore(config.store, {
-    clock: systemClock,
-    limits: {
-      sessionTtlMs: config.sessionTtlMs,
-      sessionMaxAgeMs: config.sessionMaxAgeMs,
-      idempotencyTtlMs: config.sessionTtlMs,
-    },
-    maxMemorySessions: config.memoryMaxSessions,
-  });
+  const store = await createStoreFromConfig(config, systemClock);
   const knowledgeBase = await createKnowledgeBase({
     dir: config.kbDir ?? DEFAULT_KB_DIR,
     watch: true,

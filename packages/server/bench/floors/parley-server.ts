@@ -19,7 +19,7 @@ import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createKnowledgeBase, DEFAULT_KB_DIR } from '../../src/knowledge/knowledge-base.js';
 import type { KnowledgeBase } from '../../src/knowledge/types.js';
-import { createStore } from '../../src/sessions/create-store.js';
+import { createStoreFromConfig } from '../../src/sessions/create-store.js';
 import { MemoryStore } from '../../src/sessions/stores/memory-store.js';
 import { createSessionId, createTokenSigner } from '../../src/sessions/tokens.js';
 import { historyItems, turnMessages } from '../lib/history.js';
@@ -50,15 +50,7 @@ const config = loadConfig({
 });
 setTracingDisabled(!config.tracingExport);
 
-const store = await createStore(config.store, {
-  clock: systemClock,
-  limits: {
-    sessionTtlMs: config.sessionTtlMs,
-    sessionMaxAgeMs: config.sessionMaxAgeMs,
-    idempotencyTtlMs: config.sessionTtlMs,
-  },
-  maxMemorySessions: config.memoryMaxSessions,
-});
+const store = await createStoreFromConfig(config, systemClock);
 const realKnowledgeBase = await createKnowledgeBase({ dir: DEFAULT_KB_DIR, watch: false });
 // BENCH_KB=memo answers a repeated query from memory: a what-if that prices the search itself.
 const memo = new Map<string, ReturnType<KnowledgeBase['search']>>();

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
 import type { ParleyStore, StoreLimits } from './store.js';
 import { MemoryStore } from './stores/memory-store.js';
 import { DEFAULT_REDIS_CONNECT_TIMEOUT_MS, RedisStore } from './stores/redis-store.js';
@@ -64,4 +65,23 @@ export async function createStore(spec: string, options: CreateStoreOptions): Pr
 /** The value for an error message, without anything that looks like a password. */
 function redactSpec(value: string): string {
   return value.replace(/\/\/([^/@]*)@/, '//***@').slice(0, 80);
+}
+
+/**
+ * The store `PARLEY_STORE` names, with the lifetimes and bounds the configuration sets. Idempotency
+ * records live as long as an idle session, so a retry is recognised for as long as it could come.
+ */
+export function createStoreFromConfig(
+  config: Pick<Config, 'store' | 'sessionTtlMs' | 'sessionMaxAgeMs' | 'memoryMaxSessions'>,
+  clock: Clock,
+): Promise<ParleyStore> {
+  return createStore(config.store, {
+    clock,
+    limits: {
+      sessionTtlMs: config.sessionTtlMs,
+      sessionMaxAgeMs: config.sessionMaxAgeMs,
+      idempotencyTtlMs: config.sessionTtlMs,
+    },
+    maxMemorySessions: config.memoryMaxSessions,
+  });
 }

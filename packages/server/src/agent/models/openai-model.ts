@@ -6,17 +6,10 @@ import {
   type ResponseStreamEvent,
 } from '@openai/agents';
 import OpenAI from 'openai';
+import type { Config } from '../../config.js';
 
-export interface OpenAIModelOptions {
-  apiKey: string;
-  baseURL: string | undefined;
-  model: string;
-  api: 'responses' | 'chat_completions';
-  timeoutMs: number;
-  maxRetries: number;
-  /** Injected for tests (a fake server's fetch is not needed: base URL is enough). */
-  fetch?: typeof fetch;
-}
+/** The provider settings from `OPENAI_*` (see config.ts), plus a `fetch` tests may inject. */
+export type OpenAIModelOptions = NonNullable<Config['openai']> & { fetch?: typeof fetch };
 
 /**
  * The real model: the SDK's OpenAI provider over one shared `openai` client, for OpenAI itself or
