@@ -33,6 +33,15 @@ const PARLEY_PARTS: Record<string, RegExp> = {
   'input guardrail': /\/src\/agent\/guardrails\//,
 };
 
+/**
+ * Middleware calls the next one synchronously, so its stack holds everything after it: these
+ * parts are counted by their own self time only.
+ */
+const SELF_ONLY_PARTS: ReadonlySet<string> = new Set([
+  'turn observer, metrics, request log',
+  'security headers, CORS, origin check',
+]);
+
 /** The smoke run profiles Parley alone: enough to check the profile is read and attributed. */
 const SMOKE_KINDS: ServerKind[] = ['parley'];
 const LABELS: Record<ServerKind, string> = {
@@ -75,7 +84,7 @@ export async function profile(options: SectionOptions): Promise<SectionResult> {
         const raw = readProfile(file);
         const summary = summariseProfile(raw);
         summaries[kind] = { summary, turns: m.completed, cpuMsPerTurn: m.cpuMsPerTurn ?? 0, file };
-        if (kind === 'parley') parts = inclusiveByUrl(raw, PARLEY_PARTS);
+        if (kind === 'parley') parts = inclusiveByUrl(raw, PARLEY_PARTS, SELF_ONLY_PARTS);
         options.log(
           `profile ${kind}: ${m.completed} turns, ${summary.totalMs.toFixed(0)} ms busy → ${file}`,
         );
@@ -137,14 +146,14 @@ export async function profile(options: SectionOptions): Promise<SectionResult> {
       rows: keys((s) => s.byPackage, 20).map((name) => row(name, (s) => s.byPackage)),
     },
     {
-      title: "Parley's own parts of a turn (inclusive: the code and what it calls)",
+      title: "Parley's own parts of a turn",
       columns: ['part', 'ms/turn', 'share of the turn'],
       rows: [...(parts?.byLabel ?? [])].map(([label, ms]) => [
         label,
         perTurn('parley', (ms / (parts?.totalMs || 1)) * parleySummary.totalMs),
         `${((ms / (parts?.totalMs || 1)) * 100).toFixed(1)} %`,
       ]),
-      note: 'Time of every sample whose stack passes through the named files, so a part includes the Node and library work it causes.',
+      note: 'Inclusive time (every sample whose stack passes through the named files, so the Node and library work they cause counts too), except the two middleware rows (observer/metrics/log, headers/CORS/origin), which count their own frames only: Express middleware has the rest of the request on its stack.',
     },
     {
       title: 'Hottest functions in Parley (self time)',

@@ -117,7 +117,9 @@ function plan(smoke: boolean): TurnCostPlan {
     rounds: 3,
     durationMs: (c) => (c === 1 ? 4000 : 5000),
     maxRequests: 20_000,
-    warmup: { concurrency: 16, requests: 400, durationMs: 4000 },
+    // Long enough for CPU per turn to settle (JIT, heap sizing): a fresh variant process is
+    // compared with defaults that have run for minutes.
+    warmup: { concurrency: 16, requests: 5000, durationMs: 12_000 },
     variants: true,
   };
 }
@@ -134,7 +136,10 @@ function start(contender: Contender, modelUrl: string): Promise<BenchChild> {
 /** The median of the rounds' figures (the load on a shared machine drifts; medians shrug it off). */
 function combine(rounds: TurnMeasurement[]): TurnMeasurement {
   const med = (pick: (m: TurnMeasurement) => number | undefined) =>
-    percentile(rounds.map(pick).filter((v): v is number => v !== undefined), 50);
+    percentile(
+      rounds.map(pick).filter((v): v is number => v !== undefined),
+      50,
+    );
   const first = rounds[0]!;
   return {
     ...first,
@@ -193,7 +198,9 @@ async function measureRounds(
   }
   const results: Results = {};
   for (const { contender } of servers) {
-    results[contender.id] = concurrencies.map((c) => combine(raw.get(`${contender.id}@${c}`) ?? []));
+    results[contender.id] = concurrencies.map((c) =>
+      combine(raw.get(`${contender.id}@${c}`) ?? []),
+    );
   }
   return results;
 }
@@ -202,7 +209,8 @@ export async function turnCost(options: SectionOptions): Promise<SectionResult> 
   const p = plan(options.smoke);
   const fake = await startFakeModel(p.timing);
   let results: Results = {};
-  const variantResults: Record<string, { variant: TurnMeasurement[]; base: TurnMeasurement[] }> = {};
+  const variantResults: Record<string, { variant: TurnMeasurement[]; base: TurnMeasurement[] }> =
+    {};
   const running: BenchChild[] = [];
   try {
     // All main servers run side by side (idle ones cost nothing) and take turns under load.
@@ -224,7 +232,9 @@ export async function turnCost(options: SectionOptions): Promise<SectionResult> 
       for (const contender of VARIANTS) {
         const server = await start(contender, fake.modelUrl);
         try {
-          const base = main.find((m) => m.contender.id === (contender.kind === 'sdk' ? 'sdk' : 'parley'))!;
+          const base = main.find(
+            (m) => m.contender.id === (contender.kind === 'sdk' ? 'sdk' : 'parley'),
+          )!;
           const at = contender.allConcurrencies ? p.concurrencies.slice(1) : middle;
           // Paired with its default, measured in the same rounds.
           const paired = await measureRounds([{ contender, server }, base], at, p, options);
@@ -246,7 +256,13 @@ export async function turnCost(options: SectionOptions): Promise<SectionResult> 
     name: 'turn-cost',
     title: 'Server cost per turn',
     tables: tables(results, variantResults, p),
-    data: { timing: p.timing, concurrencies: p.concurrencies, rounds: p.rounds, results, variantResults },
+    data: {
+      timing: p.timing,
+      concurrencies: p.concurrencies,
+      rounds: p.rounds,
+      results,
+      variantResults,
+    },
   };
 }
 

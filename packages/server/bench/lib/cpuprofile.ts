@@ -174,6 +174,8 @@ function sortMap(map: Map<string, number>): Map<string, number> {
 export function inclusiveByUrl(
   profile: CpuProfile,
   patterns: Record<string, RegExp>,
+  /** Labels counted by self time only (the sampled frame, or the script frame a built-in ran for). */
+  selfOnly: ReadonlySet<string> = new Set(),
 ): { totalMs: number; byLabel: Map<string, number> } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -186,10 +188,19 @@ export function inclusiveByUrl(
     const up = parent.get(id);
     const labels = new Set(up === undefined ? [] : labelsOf(up));
     const url = byId.get(id)?.callFrame.url ?? '';
-    for (const [label, pattern] of Object.entries(patterns))
-      if (pattern.test(url)) labels.add(label);
+    for (const [label, pattern] of Object.entries(patterns)) {
+      if (!selfOnly.has(label) && pattern.test(url)) labels.add(label);
+    }
     labelsCache.set(id, labels);
     return labels;
+  };
+  /** The URL a sample's self time belongs to: its frame's, or the nearest caller's with one. */
+  const ownerUrl = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const url = byId.get(at)?.callFrame.url;
+      if (url) return url;
+    }
+    return '';
   };
   const byLabel = new Map<string, number>(Object.keys(patterns).map((k) => [k, 0]));
   let totalMs = 0;
@@ -198,7 +209,12 @@ export function inclusiveByUrl(
     if (fn === '(idle)' || fn === '(root)') return;
     const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     totalMs += ms;
-    for (const label of labelsOf(id)) byLabel.set(label, (byLabel.get(label) ?? 0) + ms);
+    const labels = new Set(labelsOf(id));
+    if (selfOnly.size > 0) {
+      const url = ownerUrl(id);
+      for (const label of selfOnly) if (patterns[label]?.test(url)) labels.add(label);
+    }
+    for (const label of labels) byLabel.set(label, (byLabel.get(label) ?? 0) + ms);
   });
   return { totalMs, byLabel };
 }

@@ -18,7 +18,11 @@ export function updateDoc(file: string, results: SectionResult[], machine: Machi
     ].join('\n\n');
     text = replaceBlock(text, result.name, body);
   }
-  text = replaceBlock(text, 'machine', stamp);
+  text = replaceBlock(
+    text,
+    'machine',
+    `Latest run: ${stamp}. Each section below names the run it comes from.`,
+  );
   writeFileSync(file, text);
 }
 

@@ -80,6 +80,16 @@ describe('createKnowledgeBase', () => {
     expect(kb.search('flamingos')).toEqual([]);
   });
 
+  it('answers a repeated question the same way, with copies a caller cannot spoil', async () => {
+    kb = await createKnowledgeBase({ dir: DEFAULT_KB_DIR });
+    const first = kb.search('How do I reset my password?');
+    first[0]!.title = 'changed by a caller';
+    const again = kb.search('  how do I reset my PASSWORD? ');
+    expect(again[0]?.id).toBe('reset-password');
+    expect(again[0]?.title).not.toBe('changed by a caller');
+    expect(kb.search('How do I reset my password?', 1)).toHaveLength(1);
+  });
+
   it('with watch, finds added and changed articles and forgets deleted ones', async () => {
     kb = await createKnowledgeBase({ dir, watch: true });
     const { search } = kb;

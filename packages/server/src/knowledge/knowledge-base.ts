@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type FSWatcher, watch as watchFolder } from 'chokidar';
+import { LRUCache } from 'lru-cache';
 import { loadArticles } from './load-articles.js';
 import { createSearchIndex, type SearchIndex } from './search-index.js';
-import type { Article, KnowledgeBase } from './types.js';
+import type { Article, KnowledgeBase, SearchHit } from './types.js';
 
 /** The subset of a pino logger the knowledge base writes to. */
 export interface KnowledgeBaseLogger {
@@ -48,6 +49,13 @@ export const DEFAULT_KB_DIR: string = findSampleKbDir();
 
 const silentLogger: KnowledgeBaseLogger = { info() {}, warn() {} };
 
+const DEFAULT_SEARCH_LIMIT = 3;
+const SEARCH_CACHE_SIZE = 500;
+
+function newSearchCache(): LRUCache<string, SearchHit[]> {
+  return new LRUCache<string, SearchHit[]>({ max: SEARCH_CACHE_SIZE });
+}
+
 /**
  * Loads every article under `dir`, indexes it, and, with `watch`, keeps the index current.
  * A reload builds a complete new index and swaps it in at once, so searches never see a half-built
@@ -63,6 +71,9 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
   const { dir, logger = silentLogger } = options;
   let articles = new Map<string, Article>();
   let index: SearchIndex = createSearchIndex([]);
+  // Visitors ask the same questions again and again; a search costs about a millisecond of CPU.
+  // The cache belongs to one index and is replaced with it, so a reload never serves old hits.
+  let cache = newSearchCache();
 
   async function reload(reason: string): Promise<void> {
     const loaded = await loadArticles(dir);
@@ -76,6 +87,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
       );
     }
     index = createSearchIndex([...next.values()]);
+    cache = newSearchCache();
     articles = next;
     logger.info({ dir, articles: index.size, reason }, 'knowledge base indexed');
   }
@@ -112,7 +124,16 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
   }
 
   return {
-    search: (query, limit) => index.search(query, limit),
+    search(query, limit = DEFAULT_SEARCH_LIMIT) {
+      const key = `${limit}:${query.trim().toLowerCase().replace(/\s+/g, ' ')}`;
+      let hits = cache.get(key);
+      if (!hits) {
+        hits = index.search(query, limit);
+        cache.set(key, hits);
+      }
+      // Copies, so a caller changing a hit cannot change what the next visitor gets.
+      return hits.map((hit) => ({ ...hit }));
+    },
     get size() {
       return index.size;
     },

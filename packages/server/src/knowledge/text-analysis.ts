@@ -79,9 +79,20 @@ const STEM_OVERRIDES: ReadonlyMap<string, string> = new Map([
   ['personally', 'personal'],
 ]);
 
+/** Stems of recent tokens: visitors and articles reuse a small vocabulary, and stemming is hot. */
+const stemCache = new Map<string, string>();
+const STEM_CACHE_LIMIT = 20_000;
+
 /** Stems one lowercase token, minding {@link STEM_OVERRIDES}. */
 export function stem(token: string): string {
-  return STEM_OVERRIDES.get(token) ?? stemmer(token);
+  let stemmed = stemCache.get(token);
+  if (stemmed === undefined) {
+    stemmed = STEM_OVERRIDES.get(token) ?? stemmer(token);
+    // A crude bound is enough: the cache is refilled from the next queries.
+    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+    stemCache.set(token, stemmed);
+  }
+  return stemmed;
 }
 
 /** Stop words after stemming, so inflections the list doesn't spell out ("getting") go too. */
