@@ -9,21 +9,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_PATH as CHROMIUM, launchChromium } from '../e2e/support/chromium.js';
 import type { SectionOptions, SectionResult } from './lib/section.js';
 import { percentile, round } from './lib/stats.js';
 import type { Table } from './lib/table.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
 export const WIDGET_FILE = fileURLToPath(new URL('../../widget/dist/widget.js', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** Observers first, before anything else runs; the rAF loop notes when the launcher shows. */
 const PROBE = `
@@ -100,10 +92,9 @@ export async function hostPage(options: SectionOptions): Promise<SectionResult> 
       skipped: 'packages/widget/dist/widget.js is not built (npm run build)',
     };
   }
-  const { chromium } = await import('playwright-core');
   const server = await startHost(readFileSync(WIDGET_FILE));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const runs = options.smoke ? 1 : 10;
   const throttles = options.smoke ? [1] : [1, 4];
   const samples: Record<number, LoadSample[]> = {};

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { deleteRedisKeys } from '../../src/test-support/redis.js';
 
 /** A Redis for the bench: a private redis-server on 127.0.0.1, or the one named by env. */
 export interface BenchRedis {
@@ -27,7 +28,7 @@ export async function startBenchRedis(): Promise<BenchRedis | { unavailable: str
     const client = await connect(external);
     if (!client) return { unavailable: `no answer from PARLEY_BENCH_REDIS_URL` };
     return wrap(external, prefix, client, async () => {
-      await deleteKeys(client, prefix);
+      await deleteRedisKeys(client, prefix);
       client.disconnect();
     });
   }
@@ -90,15 +91,6 @@ async function connect(url: string): Promise<Redis | undefined> {
     client.disconnect();
     return undefined;
   }
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 function freePort(): Promise<number> {

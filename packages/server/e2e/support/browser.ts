@@ -1,29 +1,7 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
 import { describe, it } from 'vitest';
+import { browserAvailable, CHROMIUM_PATH } from './chromium.js';
 
-/** Debian's Chromium; nothing here ever downloads a browser. */
-export const CHROMIUM_PATH = process.env.PARLEY_CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Flags that keep headless Chromium off the network and quiet on a locked-down machine. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-export function browserAvailable(): boolean {
-  return existsSync(CHROMIUM_PATH);
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-}
+export { browserAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium } from './chromium.js';
 
 /**
  * `describe` for suites that need a real browser. Without Chromium the suite is skipped with one

@@ -19,7 +19,12 @@ export function App({ state, options, strings }: AppProps) {
   const open = useCell(state.isOpen);
   const unread = useCell(state.unread);
   // The theme class is `light`, `dark` or `auto`; under `auto` a media query picks the colours.
-  const classes = ['root', options.theme, options.position === 'bottom-left' && 'left', open && 'open'];
+  const classes = [
+    'root',
+    options.theme,
+    options.position === 'bottom-left' && 'left',
+    open && 'open',
+  ];
   return (
     <ErrorBoundary>
       <div class={classes.filter(Boolean).join(' ')} dir={strings.dir} lang={options.lang}>
