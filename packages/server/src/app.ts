@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): ParleyApp {
     ],
   });
   const runner = new Runner({
-    tracingDisabled: !config.tracingExport,
+    tracingDisabled: !(config.tracingExport || config.traceLog),
     traceIncludeSensitiveData: config.logContent,
     workflowName: 'Parley support turn',
   });

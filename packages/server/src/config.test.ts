@@ -52,6 +52,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
 
+  it('logs agent spans locally only when asked, or when the log level is debug', () => {
+    expect(loadConfig({}).traceLog).toBe(false);
+    expect(loadConfig({ LOG_LEVEL: 'debug' }).traceLog).toBe(true);
+    expect(loadConfig({ PARLEY_TRACE_LOG: '1' }).traceLog).toBe(true);
+    expect(loadConfig({ LOG_LEVEL: 'debug', PARLEY_TRACE_LOG: '0' }).traceLog).toBe(false);
+    expect(loadConfig({ PARLEY_TRACE_LOG: '1' }).tracingExport).toBe(false);
+  });
+
   it('reports every bad variable at once', () => {
     try {
       loadConfig({ PORT: 'x', OPENAI_API: 'y' });

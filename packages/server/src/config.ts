@@ -97,6 +97,7 @@ const EnvSchema = z.object({
   PARLEY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PARLEY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PARLEY_OPENAI_TRACING: flag,
+  PARLEY_TRACE_LOG: z.enum(['0', '1', 'true', 'false', 'on', 'off']).optional(),
   PARLEY_LOG_CONTENT: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_BREAKER_FAILURES: integer(3, 1, 1000),
@@ -123,6 +124,8 @@ export interface Config {
       }
     | undefined;
   tracingExport: boolean;
+  /** Log every Agents SDK span (kind, name, duration) at debug level; no content. */
+  traceLog: boolean;
   /** Abuse limits; `enabled: false` when the operator set PARLEY_RATE_LIMITS=off. */
   limits: {
     enabled: boolean;
@@ -203,6 +206,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         }
       : undefined,
     tracingExport: e.PARLEY_OPENAI_TRACING,
+    // Tracing costs CPU on every turn, so spans are only logged when someone will read them.
+    traceLog:
+      e.PARLEY_TRACE_LOG === undefined
+        ? e.LOG_LEVEL === 'debug' || e.LOG_LEVEL === 'trace'
+        : ['1', 'true', 'on'].includes(e.PARLEY_TRACE_LOG),
     limits: {
       enabled: e.PARLEY_RATE_LIMITS === 'on',
       ipMessagesPerMinute: e.PARLEY_RATE_IP_MESSAGES,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTracingDisabled } from '@openai/agents';
+import { addTraceProcessor, setTraceProcessors, setTracingDisabled } from '@openai/agents';
 import { Redis } from 'ioredis';
 import { registerBreakerMetrics } from './agent/models/circuit-breaker-metrics.js';
 import { createApp } from './app.js';
@@ -13,6 +13,7 @@ import { createKnowledgeBase, DEFAULT_KB_DIR } from './knowledge/knowledge-base.
 import { createLogger } from './logger.js';
 import { createModel } from './models.js';
 import { createMetrics } from './observability/metrics.js';
+import { TraceLogProcessor } from './observability/trace-log-processor.js';
 import { createStoreFromConfig } from './sessions/create-store.js';
 import { resolveSessionSecrets } from './sessions/session-secret.js';
 import { loadWidgetAsset, resolveWidgetPath } from './web/widget-asset.js';
@@ -26,8 +27,14 @@ const VERSION = (
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  // Trace export to OpenAI is opt-in: conversations are the operator's data.
-  setTracingDisabled(!config.tracingExport);
+  // Trace export to OpenAI is opt-in: conversations are the operator's data. Spans can also be
+  // logged locally; without export, the local log replaces the SDK's OpenAI exporter.
+  if (config.traceLog) {
+    const local = new TraceLogProcessor(logger);
+    if (config.tracingExport) addTraceProcessor(local);
+    else setTraceProcessors([local]);
+  }
+  setTracingDisabled(!(config.tracingExport || config.traceLog));
 
   const sessionSecrets = resolveSessionSecrets({
     configured: config.sessionSecret,
