@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from './errors.js';
 import { createSseParser, encodeSseComment, encodeSseEvent, type ParsedSseEvent } from './sse.js';
 import { StreamEvent } from './stream-events.js';
+import { prng } from './test-support/prng.js';
 
 const utf8 = new TextEncoder();
 
@@ -10,18 +11,6 @@ function parseChunks(chunks: ReadonlyArray<string | Uint8Array>): ParsedSseEvent
   const parser = createSseParser();
   const events = chunks.flatMap((chunk) => parser.push(chunk));
   return [...events, ...parser.end()];
-}
-
-/** Small deterministic PRNG (mulberry32), so the garbage tests are the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** One event of every kind, with payloads chosen to stress the encoding. */

@@ -2,18 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, STREAM_EVENT_NAMES, TOOL_STATUSES } from './constants.js';
 import { toStreamEvent } from './stream-event-guard.js';
 import { StreamEvent } from './stream-events.js';
-
-/** Small deterministic PRNG (mulberry32), so the generated cases are the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './test-support/prng.js';
 
 /**
  * The guard must agree with the zod schema: it accepts exactly what `StreamEvent.safeParse`

@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseLang, WIDGET_CONFIG_DEFAULTS } from './constants.js';
+import { prng } from './test-support/prng.js';
 import { WidgetConfig, type WidgetConfigKey } from './widget-config.js';
 import {
   type ParsedWidgetConfig,
   type ParseWidgetConfigOptions,
   parseWidgetConfig,
 } from './widget-config-parser.js';
-
-/** Small deterministic PRNG (mulberry32), so the generated cases are the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = Object.keys(WidgetConfig.shape) as WidgetConfigKey[];
 
