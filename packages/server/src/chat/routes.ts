@@ -10,7 +10,7 @@ import {
 } from '@parley/shared';
 import { type RequestHandler, Router } from 'express';
 import type { Clock } from '../clock.js';
-import { HttpError, storeUnavailable } from '../http/errors.js';
+import { HttpError, toHttpError } from '../http/errors.js';
 import { runMiddleware } from '../http/run-middleware.js';
 import type { SessionIdentity } from '../http/session-identity.js';
 import { startSse } from '../http/sse.js';
@@ -18,7 +18,6 @@ import { parseInput } from '../http/validate.js';
 import type { TurnTracker } from '../lifecycle/turn-tracker.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ParleyStore } from '../sessions/store.js';
-import { isStoreUnavailable } from '../sessions/store-errors.js';
 import type { ChatService, TurnOutcome } from './chat-service.js';
 import { TurnAbortedError, TurnFailedError } from './turn-errors.js';
 import { observeTurn, type TurnObserverDeps } from './turn-observer.js';
@@ -83,12 +82,7 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
           return outcome;
         } catch (error) {
           observer.finished(undefined, error, body.message);
-          // The store failing mid-turn is an outage, not a bug: 503 (or its SSE error), retryable.
-          if (!(error instanceof TurnAbortedError) && isStoreUnavailable(error))
-            throw storeUnavailable(error);
-          throw error instanceof TurnFailedError
-            ? new HttpError(error.code, error.message, { cause: error })
-            : error;
+          throw error;
         } finally {
           tracked.end();
           deadline.clear();
@@ -192,15 +186,10 @@ function streamDeadline(ms: number): { signal: AbortSignal; clear(): void } {
 }
 
 function toErrorEventData(error: unknown): Extract<StreamEvent, { event: 'error' }>['data'] {
-  if (error instanceof HttpError) {
-    const cause = error.cause;
-    const retryable =
-      cause instanceof TurnFailedError ? cause.retryable : RETRYABLE_ERROR_CODES.has(error.code);
-    return { code: error.code, message: error.message, retryable };
-  }
-  return {
-    code: 'internal',
-    message: 'Something went wrong while answering. Please try again.',
-    retryable: true,
-  };
+  const known =
+    toHttpError(error) ??
+    new HttpError('internal', 'Something went wrong while answering. Please try again.');
+  const retryable =
+    known instanceof TurnFailedError ? known.retryable : RETRYABLE_ERROR_CODES.has(known.code);
+  return { code: known.code, message: known.message, retryable };
 }

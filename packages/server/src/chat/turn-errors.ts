@@ -1,17 +1,21 @@
 import { MaxTurnsExceededError } from '@openai/agents';
 import { type ErrorCode, RETRYABLE_ERROR_CODES } from '@parley/shared';
 import { APIError } from 'openai';
-import { ParleyError } from '../http/errors.js';
+import { HttpError, ParleyError } from '../http/errors.js';
+import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from '../sessions/store-errors.js';
 
-/** A turn that ended without an answer, with what the visitor is told. */
-export class TurnFailedError extends ParleyError {
+/**
+ * A turn that ended without an answer, with what the visitor is told. It is an `HttpError`, so
+ * before a stream starts it is an ordinary error response, and after, the stream's `error` event.
+ */
+export class TurnFailedError extends HttpError {
   readonly retryable: boolean;
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string,
     options?: { cause?: unknown; retryable?: boolean },
   ) {
-    super(message, options);
+    super(code, message, { cause: options?.cause });
     this.retryable = options?.retryable ?? RETRYABLE_ERROR_CODES.has(code);
   }
 }
@@ -38,6 +42,10 @@ export function classifyTurnError(
         cause: error,
       },
     );
+  }
+  if (isStoreUnavailable(error)) {
+    // The store failing mid-turn is an outage, not a bug: retryable, like a model outage.
+    return new TurnFailedError('model_unavailable', STORE_UNAVAILABLE_MESSAGE, { cause: error });
   }
   if (error instanceof MaxTurnsExceededError) {
     return new TurnFailedError(

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { HttpError } from '../http/errors.js';
 import { type Metrics, modelErrorKind, type TurnOutcomeLabel } from '../observability/metrics.js';
 import { addLogFields, hashSessionId } from '../observability/request-logger.js';
+import { isStoreUnavailable } from '../sessions/store-errors.js';
 import type { TurnOutcome } from './chat-service.js';
 import { TurnAbortedError, TurnFailedError } from './turn-errors.js';
 
@@ -55,7 +56,9 @@ export function observeTurn(deps: TurnObserverDeps, res: Response, sessionId: st
       if (
         label === 'failed' &&
         error instanceof TurnFailedError &&
-        error.code === 'model_unavailable'
+        error.code === 'model_unavailable' &&
+        // A store outage shares the visitor-facing code but is not the model's failure.
+        !isStoreUnavailable(error.cause)
       ) {
         metrics.modelError(modelErrorKind(error.cause));
       }

@@ -107,6 +107,17 @@ export function storeUnavailable(cause: unknown): HttpError {
   return new HttpError('model_unavailable', STORE_UNAVAILABLE_MESSAGE, { cause });
 }
 
+/**
+ * What a client is told about an error, when it is one the server understands: an `HttpError`
+ * as it is, a store outage as a retryable 503, a body-parser refusal as its 4xx. Undefined means
+ * a bug (answered as a generic 500). The error handler and the SSE error event both use this.
+ */
+export function toHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  if (isStoreUnavailable(error)) return storeUnavailable(error);
+  return fromBodyParser(error);
+}
+
 /** How often a store outage is logged at most; each failing request would otherwise log a line. */
 const STORE_OUTAGE_LOG_INTERVAL_MS = 10_000;
 
@@ -125,8 +136,7 @@ export function errorHandler(options: { logger: Logger }): ErrorRequestHandler {
   let storeOutage = { loggedAt: Number.NEGATIVE_INFINITY, suppressed: 0 };
   return function parleyErrorHandler(error, req, res, _next) {
     const outage = !(error instanceof HttpError) && isStoreUnavailable(error);
-    const known =
-      error instanceof HttpError ? error : outage ? storeUnavailable(error) : fromBodyParser(error);
+    const known = toHttpError(error);
     const httpError = known ?? new HttpError('internal', 'Something went wrong on our side');
     if (outage) {
       // One line per interval, with how many were folded into it: no log storm in an outage.
