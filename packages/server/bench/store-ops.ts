@@ -92,7 +92,7 @@ export async function storeOps(options: SectionOptions): Promise<SectionResult> 
         ]),
       ];
     }),
-    note: `One "turn" = the 11 store calls of a Parley turn (getSession, tryLockTurn, getUsage, touchSession, appendMessage, countItems, getItems(60), addItems(4), appendMessage, addUsage, release) on one of ${sessions} sessions that hold ${historyTurns} turns of history. SQLite is a file in the temp folder (WAL, synchronous=NORMAL); Redis is a local redis-server without persistence, reached over loopback TCP.`,
+    note: `One "turn" = the 11 store calls of a Parley turn (getSession, tryLockTurn, getUsage, touchSession, appendMessage, getItems(60), addItems(1), addItems(3), appendMessage, addUsage, release) on one of ${sessions} sessions that hold ${historyTurns} turns of history. SQLite is a file in the temp folder (WAL, synchronous=NORMAL); Redis is a local redis-server without persistence, reached over loopback TCP.`,
   };
   return {
     name: 'store-ops',

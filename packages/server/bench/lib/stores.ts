@@ -92,7 +92,8 @@ const WINDOW_ITEMS = 60;
 /**
  * What one Parley turn asks of its store, in order, for a continuing visitor with the daily
  * budget on: load the session, lock it, check the budget, touch it, save the visitor's message,
- * read the model's history window, save the turn's items and the answer, record usage, unlock.
+ * read the model's history window, save the question's item, then the turn's other items and
+ * the answer, record usage, unlock.
  */
 export async function storeTurn(store: ParleyStore, id: string, n: number): Promise<void> {
   const day = new Date().toISOString().slice(0, 10);
@@ -102,9 +103,10 @@ export async function storeTurn(store: ParleyStore, id: string, n: number): Prom
   await store.touchSession(id);
   const [user, answer] = turnMessages(n);
   await store.appendMessage(id, user!);
-  await store.countItems(id);
   await store.getItems(id, WINDOW_ITEMS);
-  await store.addItems(id, turnItems(n));
+  const [question, ...produced] = turnItems(n);
+  await store.addItems(id, [question!]);
+  await store.addItems(id, produced);
   await store.appendMessage(id, answer!);
   await store.addUsage(id, day, { turns: 1, tokens: 2000 });
   await lock?.release();

@@ -1,11 +1,16 @@
-import { InputGuardrailTripwireTriggered, type Runner, type RunStreamEvent } from '@openai/agents';
+import {
+  type AgentInputItem,
+  InputGuardrailTripwireTriggered,
+  type Runner,
+  type RunStreamEvent,
+} from '@openai/agents';
 import type { Citation, StreamEvent } from '@parley/shared';
 import type { Logger } from 'pino';
 import { createTurnContext, type TurnContext } from '../agent/context.js';
 import { GUARDRAIL_REFUSAL } from '../agent/guardrails/input-guardrail.js';
 import type { SupportAgents } from '../agent/support-agent.js';
+import { readHistoryWindow } from '../sessions/history-window.js';
 import type { ParleyStore } from '../sessions/store.js';
-import { StoreSession } from '../sessions/store-session.js';
 import { toolLabel } from './tool-labels.js';
 import { classifyTurnError, TurnFailedError } from './turn-errors.js';
 
@@ -48,11 +53,17 @@ export interface AgentTurnResult {
 
 /**
  * Runs the support agent for one visitor message, streaming as it goes, through the SDK Runner
- * with the session's item history.
+ * with the history window of the session as input.
  *
- * History stays consistent whatever happens: on failure (model error, cut stream, timeout, client
- * abort) the items this run added are rolled back and only the visitor's message is kept, so no
- * half answer or orphan tool call is fed to the model next turn.
+ * Parley writes the conversation itself rather than handing the Runner an SDK `Session`, so what
+ * is stored and when is plain to see here, whatever the SDK version:
+ * - the visitor's question, before any model call: a crash or failure mid-turn never loses it,
+ *   and the next turn's model sees it as the transcript does;
+ * - on success, everything the run produced (tool calls with their outputs, handoffs, the
+ *   answer) in one write;
+ * - on failure (model error, cut stream, timeout, client abort) nothing more, so no half answer
+ *   or orphan tool call is fed to the model next turn. The turn lock means nobody else writes
+ *   in between.
  */
 export async function runAgentTurn(
   deps: AgentTurnDeps,
@@ -60,19 +71,18 @@ export async function runAgentTurn(
 ): Promise<AgentTurnResult> {
   const { store } = deps;
   const { sessionId } = input;
-  const itemsBefore = await store.countItems(sessionId);
   const context = createTurnContext(sessionId);
-  const session = new StoreSession(store, sessionId, { historyWindow: deps.historyWindow });
-  const timeout = AbortSignal.timeout(deps.turnTimeoutMs);
-  const signal = AbortSignal.any([input.signal, timeout]);
+  const question: AgentInputItem = { role: 'user', content: input.message };
+  const { signal, timedOut, dispose } = withTimeout(input.signal, deps.turnTimeoutMs);
 
   let text = '';
   const toolsUsed: string[] = [];
   let agent = deps.agents.entry.name;
   try {
-    const result = await deps.runner.run(deps.agents.entry, input.message, {
+    const history = await readHistoryWindow(store, sessionId, deps.historyWindow);
+    await store.addItems(sessionId, [question]);
+    const result = await deps.runner.run(deps.agents.entry, [...history, question], {
       stream: true,
-      session,
       context,
       signal,
       maxTurns: deps.maxTurns,
@@ -105,13 +115,17 @@ export async function runAgentTurn(
     if (result.error) throw result.error;
     if (signal.aborted) throw signal.reason;
 
-    if (!text.trim()) {
+    const streamed = text.trim() !== '';
+    if (!streamed) {
       const finalOutput = typeof result.finalOutput === 'string' ? result.finalOutput : '';
       text = finalOutput.trim() ? finalOutput : EMPTY_ANSWER_FALLBACK;
-      if (text === EMPTY_ANSWER_FALLBACK)
-        await replaceTurnItems(store, sessionId, itemsBefore, input.message, text);
-      input.emit({ event: 'delta', data: { text } });
     }
+    // An empty answer is stored as the fallback alone: its tool calls led nowhere worth replaying.
+    await store.addItems(
+      sessionId,
+      text === EMPTY_ANSWER_FALLBACK ? [assistantReply(text)] : result.output,
+    );
+    if (!streamed) input.emit({ event: 'delta', data: { text } });
     const usage = result.state.usage;
     return {
       text,
@@ -130,7 +144,7 @@ export async function runAgentTurn(
   } catch (error) {
     if (error instanceof InputGuardrailTripwireTriggered) {
       // A polite refusal is a complete turn: stored, streamed, and no model was called.
-      await replaceTurnItems(store, sessionId, itemsBefore, input.message, GUARDRAIL_REFUSAL);
+      await store.addItems(sessionId, [assistantReply(GUARDRAIL_REFUSAL)]);
       input.emit({ event: 'delta', data: { text: GUARDRAIL_REFUSAL } });
       return {
         text: GUARDRAIL_REFUSAL,
@@ -148,50 +162,51 @@ export async function runAgentTurn(
       ? undefined
       : input.signal.aborted
         ? 'client'
-        : timeout.aborted
+        : timedOut()
           ? 'timeout'
           : undefined;
-    await replaceTurnItems(store, sessionId, itemsBefore, input.message).catch(
-      (rollbackError: Error) => {
-        deps.logger.error(
-          { err: { message: rollbackError.message } },
-          'could not roll back a failed turn',
-        );
-      },
-    );
     throw serverReason ?? classifyTurnError(error, reason);
+  } finally {
+    dispose();
   }
 }
 
 /**
- * Puts the session's items back to how they were before the turn, plus the visitor's message
- * (and an assistant reply, when one is given). The turn lock guarantees nobody else wrote since.
+ * `signal`, also aborted after `ms`. One controller, one timer and one listener, removed by
+ * `dispose`: cheaper per turn than `AbortSignal.any([signal, AbortSignal.timeout(ms)])`, whose
+ * combined signal and timer live on until garbage collection.
  */
-async function replaceTurnItems(
-  store: ParleyStore,
-  sessionId: string,
-  itemsBefore: number,
-  message: string,
-  reply?: string,
-): Promise<void> {
-  let count = await store.countItems(sessionId);
-  while (count > itemsBefore) {
-    await store.popItem(sessionId);
-    count--;
-  }
-  await store.addItems(sessionId, [
-    { role: 'user', content: message },
-    ...(reply
-      ? [
-          {
-            type: 'message' as const,
-            role: 'assistant' as const,
-            status: 'completed' as const,
-            content: [{ type: 'output_text' as const, text: reply }],
-          },
-        ]
-      : []),
-  ]);
+function withTimeout(
+  signal: AbortSignal,
+  ms: number,
+): { signal: AbortSignal; timedOut(): boolean; dispose(): void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onAbort = () => controller.abort(signal.reason);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('The turn took too long', 'TimeoutError'));
+  }, ms);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    dispose() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** An answer Parley gives in its own words, stored as the model would have. */
+function assistantReply(text: string): AgentInputItem {
+  return {
+    type: 'message',
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text }],
+  };
 }
 
 /** Translates one SDK stream event into the widget's event, or nothing when it is not shown. */

@@ -1,6 +1,13 @@
 import type { AgentInputItem } from '@openai/agents';
 import { describe, expect, it } from 'vitest';
-import { estimateTokens, isUserMessage, windowHistory } from './history-window.js';
+import { ManualClock } from '../clock.js';
+import {
+  estimateTokens,
+  isUserMessage,
+  readHistoryWindow,
+  windowHistory,
+} from './history-window.js';
+import { MemoryStore } from './stores/memory-store.js';
 
 const user = (text: string): AgentInputItem => ({ type: 'message', role: 'user', content: text });
 /** The shape the SDK and chat code also write: no `type`. */
@@ -261,5 +268,54 @@ describe('windowHistory', () => {
       );
       expect(callIds.sort()).toEqual(outputIds.sort());
     }
+  });
+});
+
+describe('readHistoryWindow', () => {
+  const SESSION = 'session-1';
+  async function storeWith(items: AgentInputItem[]) {
+    const store = new MemoryStore({
+      clock: new ManualClock(),
+      limits: { sessionTtlMs: 60_000, sessionMaxAgeMs: 60_000, idempotencyTtlMs: 60_000 },
+    });
+    await store.createSession(SESSION);
+    await store.addItems(SESSION, items);
+    const reads: (number | undefined)[] = [];
+    const getItems = store.getItems.bind(store);
+    return {
+      reads,
+      store: {
+        getItems: (id: string, limit?: number) => {
+          reads.push(limit);
+          return getItems(id, limit);
+        },
+      },
+    };
+  }
+
+  it('reads only the tail of a long conversation and windows it at a turn boundary', async () => {
+    const turns = Array.from({ length: 100 }, (_, n) => [user(`q${n}`), assistant(`a${n}`)]);
+    const { store, reads } = await storeWith(turns.flat());
+    const window = await readHistoryWindow(store, SESSION, { maxItems: 5 });
+    expect(window).toEqual([...turns[98]!, ...turns[99]!]);
+    expect(reads).toEqual([5]);
+  });
+
+  it('reads everything only when the latest turn alone is longer than the window', async () => {
+    const latest = [user('check two orders'), call('c1'), output('c1'), call('c2'), output('c2')];
+    const { store, reads } = await storeWith([user('earlier'), assistant('done'), ...latest]);
+    expect(await readHistoryWindow(store, SESSION, { maxItems: 3 })).toEqual(latest);
+    expect(reads).toEqual([3, undefined]);
+  });
+
+  it('honours the token budget', async () => {
+    const { store } = await storeWith([
+      user('x'.repeat(4000)),
+      assistant('long ago'),
+      bareUser('recent'),
+      assistant('recent answer'),
+    ]);
+    const window = await readHistoryWindow(store, SESSION, { maxItems: 20, maxTokens: 200 });
+    expect(window).toEqual([bareUser('recent'), assistant('recent answer')]);
   });
 });

@@ -1,4 +1,5 @@
 import type { AgentInputItem } from '@openai/agents';
+import type { ParleyStore } from './store.js';
 
 /** Rough size of a token in characters of item JSON; good enough for a budget, not for billing. */
 export const CHARS_PER_TOKEN = 4;
@@ -144,4 +145,19 @@ function dropUnpaired(window: AgentInputItem[]): AgentInputItem[] {
     kept.push(item);
   }
   return kept.reverse();
+}
+
+/**
+ * The window of a stored conversation the model sees next turn (see {@link windowHistory}).
+ * A window never holds more than `maxItems` items, except a latest turn longer than that; so it
+ * reads only the tail, and everything only in that rare case.
+ */
+export async function readHistoryWindow(
+  store: Pick<ParleyStore, 'getItems'>,
+  sessionId: string,
+  options: HistoryWindowOptions,
+): Promise<AgentInputItem[]> {
+  const tail = await store.getItems(sessionId, options.maxItems);
+  const items = tail.some(isUserMessage) ? tail : await store.getItems(sessionId);
+  return windowHistory(items, options);
 }
