@@ -59,16 +59,18 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
       const session = await deps.identity.findOrCreate(req, res);
       res.locals.sessionId = session.id;
       await runMiddleware(deps.limits.sessionMessages, req, res);
-      const tracked = deps.tracker.begin();
-      const client = new AbortController();
-      const deadline = streamDeadline(deps.maxStreamDurationMs);
+      // One controller per turn, aborted by whichever comes first: the visitor leaving, the
+      // stream deadline or a shutdown that stops waiting. Cheaper than combining signals.
+      const abort = new AbortController();
+      const tracked = deps.tracker.begin(abort);
+      const deadline = streamDeadline(abort, deps.maxStreamDurationMs);
       const observer = observeTurn(deps.observer, res, session.id);
       const turn = (emit: (event: StreamEvent) => void, onAccepted?: () => void) =>
         deps.chat.turn({
           sessionId: session.id,
           message: body.message,
           idempotencyKey,
-          signal: AbortSignal.any([client.signal, tracked.signal, deadline.signal]),
+          signal: abort.signal,
           emit: observer.emit(emit),
           onAccepted: () => {
             observer.accepted();
@@ -91,7 +93,7 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
 
       if (!wantsEventStream(req.get('accept'))) {
         res.on('close', () => {
-          if (!res.writableFinished) client.abort();
+          if (!res.writableFinished) abort.abort();
         });
         const outcome = await finish(turn(() => {})).catch((error: unknown) => {
           // The client hung up; there is nobody to answer.
@@ -109,7 +111,7 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
       try {
         const outcome = await finish(
           turn(send, () => {
-            sse = startSse(res, { onClientGone: () => client.abort() });
+            sse = startSse(res, { onClientGone: () => abort.abort() });
             res.once('close', deps.metrics.streamOpened());
             if (session.created) send({ event: 'session', data: { token: session.token } });
           }),
@@ -170,11 +172,10 @@ function wantsEventStream(accept: string | undefined): boolean {
   );
 }
 
-/** Aborts with a retryable error when a stream has been open too long. */
-function streamDeadline(ms: number): { signal: AbortSignal; clear(): void } {
-  const controller = new AbortController();
+/** Aborts the turn with a retryable error when its stream has been open too long. */
+function streamDeadline(abort: AbortController, ms: number): { clear(): void } {
   const timer = setTimeout(() => {
-    controller.abort(
+    abort.abort(
       new TurnFailedError(
         'model_unavailable',
         'This answer took too long. Please send your message again.',
@@ -182,7 +183,7 @@ function streamDeadline(ms: number): { signal: AbortSignal; clear(): void } {
     );
   }, ms);
   timer.unref();
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+  return { clear: () => clearTimeout(timer) };
 }
 
 function toErrorEventData(error: unknown): Extract<StreamEvent, { event: 'error' }>['data'] {

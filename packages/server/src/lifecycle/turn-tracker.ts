@@ -30,8 +30,12 @@ export interface DrainResult {
 }
 
 export interface TurnTracker {
-  /** Registers a turn. Throws `503 model_unavailable` once draining: send it elsewhere. */
-  begin(): TrackedTurn;
+  /**
+   * Registers a turn. Throws `503 model_unavailable` once draining: send it elsewhere. Pass the
+   * turn's own controller to have shutdown abort it directly (one signal per turn, nothing to
+   * combine); without one the tracker makes its own.
+   */
+  begin(controller?: AbortController): TrackedTurn;
   /** Turns running now. */
   readonly active: number;
   /** True from the first `drain()` on; `/readyz` then answers 503. */
@@ -52,8 +56,9 @@ const DEFAULT_ABORT_WAIT_MS = 2_000;
  * mid-answer, and abort (with a retryable error) only those that outlast the grace period.
  *
  * @example
- * const turn = tracker.begin();
- * try { await chat.turn({ ..., signal: AbortSignal.any([clientSignal, turn.signal]) }); }
+ * const abort = new AbortController(); // also aborted when the visitor leaves
+ * const turn = tracker.begin(abort);
+ * try { await chat.turn({ ..., signal: turn.signal }); }
  * finally { turn.end(); }
  * // on SIGTERM:
  * const { finished, aborted } = await tracker.drain({ graceMs: config.shutdownGraceMs });
@@ -63,7 +68,7 @@ export function createTurnTracker(): TurnTracker {
   let draining: Promise<DrainResult> | undefined;
   let onIdle: (() => void) | undefined;
 
-  function begin(): TrackedTurn {
+  function begin(controller = new AbortController()): TrackedTurn {
     if (draining) {
       throw new HttpError(
         'model_unavailable',
@@ -73,7 +78,6 @@ export function createTurnTracker(): TurnTracker {
         },
       );
     }
-    const controller = new AbortController();
     running.add(controller);
     return {
       signal: controller.signal,
