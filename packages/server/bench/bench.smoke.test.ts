@@ -54,7 +54,8 @@ describe('bench (smoke)', () => {
     const result = await run('turn-cost');
     expectNumbers(result);
     const { results } = result.data as { results: Record<string, TurnMeasurement[]> };
-    for (const id of ['bare', 'sdk', 'parley', 'parley-continuing']) expectTurns(results[id]);
+    for (const id of ['bare', 'sdk', 'sdk-continuing', 'parley', 'parley-continuing'])
+      expectTurns(results[id]);
   });
 
   it('continues planted conversations of growing length', { timeout: 30_000 }, async () => {

@@ -33,6 +33,13 @@ interface Contender {
 const MAIN: Contender[] = [
   { id: 'bare', label: '(a) bare proxy', kind: 'bare' },
   { id: 'sdk', label: '(b) minimal SDK server', kind: 'sdk' },
+  {
+    id: 'sdk-continuing',
+    label: '(b) minimal SDK server, continuing conversation',
+    kind: 'sdk',
+    visitor: 'continuing',
+    env: { BENCH_HISTORY: '1' },
+  },
   { id: 'parley', label: '(c) Parley, new visitor each turn', kind: 'parley', visitor: 'new' },
   {
     id: 'parley-continuing',
@@ -330,7 +337,33 @@ function tables(results: Results, paired: Paired, p: TurnCostPlan): Table[] {
     }),
     note: 'Targets: throughput ≥ 80 % of (b) at c=16 and c=64 (aim 90 %); first delta p50 at most 5 ms over (b).',
   };
-  const out = [throughput, latency, versus];
+  const continuing: Table = {
+    title: 'Continuing conversations: Parley against an SDK server that keeps one',
+    columns: [
+      'concurrency',
+      'throughput vs (b) continuing',
+      'CPU ms/turn, Parley / (b) continuing',
+      'first delta p50 vs (b) continuing, ms added',
+    ],
+    rows: cs.map((n) => {
+      const parley = at(results, 'parley-continuing', n);
+      const sdk = at(results, 'sdk-continuing', n);
+      const r = ratio(parley?.turnsPerSec, sdk?.turnsPerSec);
+      return [
+        `c=${n}`,
+        r === undefined ? undefined : `${(r * 100).toFixed(0)} %`,
+        `${round(parley?.cpuMsPerTurn, 2) ?? '–'} / ${round(sdk?.cpuMsPerTurn, 2) ?? '–'}`,
+        round(
+          parley?.firstDeltaP50 !== undefined && sdk?.firstDeltaP50 !== undefined
+            ? parley.firstDeltaP50 - sdk.firstDeltaP50
+            : undefined,
+          1,
+        ),
+      ];
+    }),
+    note: "(b) continuing is the minimal SDK server keeping each conversation's items in a Map and showing the model the same history window as Parley (60 items / 12,000 tokens): what any SDK server that remembers a conversation pays. Parley adds its store, signed token, turn lock, transcript, usage counters and limits.",
+  };
+  const out = [throughput, latency, versus, continuing];
   const middle = cs[1] ?? cs[0]!;
   const variantRows = VARIANTS.filter((v) => results[v.id]);
   /** The default server measured in the same rounds as the variant. */

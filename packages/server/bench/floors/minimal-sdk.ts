@@ -6,10 +6,17 @@
  * Env: BENCH_MODEL_URL (required), BENCH_API (responses | chat_completions),
  * BENCH_REBUILD=1 builds client, agents and Runner for every request (the "before" of "one per
  * process"), BENCH_TRACING=noop keeps tracing on with an exporter that drops everything (no
- * network), to price tracing alone.
+ * network), to price tracing alone. BENCH_HISTORY=1 keeps each conversation (the floor for an SDK
+ * server that remembers one): its items in a Map in memory, the model shown the same history
+ * window as Parley's defaults, the new items appended after the run. The first turn sends a
+ * `session` event with the conversation's id, later turns send it back as a Bearer token; no
+ * signing, store, lock or transcript.
  */
+
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  type AgentInputItem,
   BatchTraceProcessor,
   Runner,
   setTraceProcessors,
@@ -19,6 +26,8 @@ import { encodeSseEvent, type StreamEvent } from '@parley/shared';
 import express from 'express';
 import { createOpenAIModel } from '../../src/agent/models/openai-model.js';
 import type { SupportAgents } from '../../src/agent/support-agent.js';
+import { loadConfig } from '../../src/config.js';
+import { windowHistory } from '../../src/sessions/history-window.js';
 import { cannedAgents, cannedHits } from './agent-shape.js';
 import { listenForBench } from './hooks.js';
 
@@ -27,6 +36,9 @@ if (!modelUrl) throw new Error('BENCH_MODEL_URL is required');
 const api = process.env.BENCH_API === 'chat_completions' ? 'chat_completions' : 'responses';
 const rebuild = process.env.BENCH_REBUILD === '1';
 const tracing = process.env.BENCH_TRACING === 'noop';
+const keepHistory = process.env.BENCH_HISTORY === '1';
+const { historyMaxItems, historyMaxTokens } = loadConfig({});
+const conversations = new Map<string, AgentInputItem[]>();
 
 if (tracing) {
   setTraceProcessors([new BatchTraceProcessor({ export: async () => {} })]);
@@ -63,7 +75,18 @@ app.post('/api/chat', express.json({ limit: '16kb' }), async (req, res) => {
   try {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
     res.flushHeaders();
-    const result = await runner.run(agents.entry, message, { stream: true });
+    const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    const conversationId = keepHistory ? (token ?? randomUUID()) : undefined;
+    if (conversationId && !token) send({ event: 'session', data: { token: conversationId } });
+    const history = conversationId ? (conversations.get(conversationId) ?? []) : [];
+    const question: AgentInputItem = { role: 'user', content: message };
+    const input = conversationId
+      ? [
+          ...windowHistory(history, { maxItems: historyMaxItems, maxTokens: historyMaxTokens }),
+          question,
+        ]
+      : message;
+    const result = await runner.run(agents.entry, input, { stream: true });
     let text = '';
     for await (const event of result) {
       if (
@@ -76,6 +99,10 @@ app.post('/api/chat', express.json({ limit: '16kb' }), async (req, res) => {
       }
     }
     await result.completed;
+    if (conversationId) {
+      history.push(question, ...result.output);
+      conversations.set(conversationId, history);
+    }
     send({ event: 'done', data: { messageId: 'msg_bench', text, toolsUsed: [], citations: [] } });
     res.end();
   } catch (error) {
