@@ -19,6 +19,8 @@ export interface KnowledgeBaseOptions {
   /** Rebuild the index when files are added, changed or removed. Off by default. */
   watch?: boolean;
   logger?: KnowledgeBaseLogger;
+  /** Results of this many recent questions are kept (default 500); 0 searches every time. */
+  searchCacheSize?: number;
 }
 
 /** Edits usually arrive as bursts of events (save, rename, touch); one rebuild covers a burst. */
@@ -50,10 +52,10 @@ export const DEFAULT_KB_DIR: string = findSampleKbDir();
 const silentLogger: KnowledgeBaseLogger = { info() {}, warn() {} };
 
 const DEFAULT_SEARCH_LIMIT = 3;
-const SEARCH_CACHE_SIZE = 500;
+const DEFAULT_SEARCH_CACHE_SIZE = 500;
 
-function newSearchCache(): LRUCache<string, SearchHit[]> {
-  return new LRUCache<string, SearchHit[]>({ max: SEARCH_CACHE_SIZE });
+function newSearchCache(size: number): LRUCache<string, SearchHit[]> | undefined {
+  return size > 0 ? new LRUCache<string, SearchHit[]>({ max: size }) : undefined;
 }
 
 /**
@@ -68,12 +70,13 @@ function newSearchCache(): LRUCache<string, SearchHit[]> {
  * await kb.close();
  */
 export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
-  const { dir, logger = silentLogger } = options;
+  const { dir, logger = silentLogger, searchCacheSize = DEFAULT_SEARCH_CACHE_SIZE } = options;
   let articles = new Map<string, Article>();
   let index: SearchIndex = createSearchIndex([]);
-  // Visitors ask the same questions again and again; a search costs about a millisecond of CPU.
+  // Visitors ask the same questions again and again; a search costs about half a millisecond of
+  // CPU.
   // The cache belongs to one index and is replaced with it, so a reload never serves old hits.
-  let cache = newSearchCache();
+  let cache = newSearchCache(searchCacheSize);
 
   async function reload(reason: string): Promise<void> {
     const loaded = await loadArticles(dir);
@@ -87,7 +90,7 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
       );
     }
     index = createSearchIndex([...next.values()]);
-    cache = newSearchCache();
+    cache = newSearchCache(searchCacheSize);
     articles = next;
     logger.info({ dir, articles: index.size, reason }, 'knowledge base indexed');
   }
@@ -126,10 +129,10 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
   return {
     search(query, limit = DEFAULT_SEARCH_LIMIT) {
       const key = `${limit}:${query.trim().toLowerCase().replace(/\s+/g, ' ')}`;
-      let hits = cache.get(key);
+      let hits = cache?.get(key);
       if (!hits) {
         hits = index.search(query, limit);
-        cache.set(key, hits);
+        cache?.set(key, hits);
       }
       // Copies, so a caller changing a hit cannot change what the next visitor gets.
       return hits.map((hit) => ({ ...hit }));

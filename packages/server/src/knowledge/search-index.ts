@@ -1,9 +1,10 @@
 import MiniSearch from 'minisearch';
+import { analyzeArticle } from './analyzed-article.js';
 import { extractHeadings, toPlainText } from './markdown-text.js';
 import { analyzeQuery, weightedTerms } from './query-analysis.js';
 import { type IndexedDocument, rankDocuments } from './ranking.js';
 import { DEFAULT_TUNING, type SearchTuning } from './search-tuning.js';
-import { extractSnippet } from './snippet.js';
+import { extractSnippet, MAX_SNIPPET_LENGTH } from './snippet.js';
 import { tokenize, toTerm } from './text-analysis.js';
 import type { Article, SearchHit } from './types.js';
 
@@ -49,6 +50,14 @@ export function createSearchIndex(
     processTerm: (token) => toTerm(token),
   });
   miniSearch.addAll([...byId.values()].map(toDocument));
+  // Snippets need each article's blocks tokenized and stemmed. That depends on the article alone
+  // and took most of a search's time when redone per hit, so it is done here, once per index.
+  const analyzedById = new Map(
+    [...byId.values()].map((article) => [
+      article.id,
+      analyzeArticle(article.body, MAX_SNIPPET_LENGTH),
+    ]),
+  );
 
   return {
     size: byId.size,
@@ -60,7 +69,8 @@ export function createSearchIndex(
         .slice(0, limit)
         .flatMap((ranked) => {
           const article = byId.get(ranked.id);
-          if (!article) return [];
+          const analyzed = analyzedById.get(ranked.id);
+          if (!article || !analyzed) return [];
           // Words matched through a typo ("pasword" -> "password") also guide the snippet.
           const snippetTerms = new Map(queryTerms);
           for (const term of ranked.terms) {
@@ -70,7 +80,7 @@ export function createSearchIndex(
             id: article.id,
             title: article.title,
             url: article.url,
-            snippet: extractSnippet(article.body, snippetTerms),
+            snippet: extractSnippet(analyzed, snippetTerms),
             score: Math.round(ranked.score * 100) / 100,
           };
           return [hit];

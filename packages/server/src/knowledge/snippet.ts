@@ -1,7 +1,11 @@
-import { toTextBlocks } from './markdown-text.js';
-import { analyze } from './text-analysis.js';
+import {
+  type AnalyzedArticle,
+  type AnalyzedSentence,
+  analyzeArticle,
+  analyzeSentences,
+} from './analyzed-article.js';
 
-/** Query terms (stemmed, as {@link analyze} produces them) with their weight. */
+/** Query terms (stemmed, as `analyze` in `text-analysis.ts` produces them) with their weight. */
 export type WeightedTerms = ReadonlyMap<string, number>;
 
 /** Snippets stay below this many characters so three results fit comfortably in a prompt. */
@@ -15,41 +19,14 @@ const MIN_SNIPPET_LENGTH = 160;
 
 const ELLIPSIS = '…';
 
-function overlap(text: string, terms: WeightedTerms): number {
+/** The summed weights of the query terms among `terms` (distinct terms of some text). */
+function overlap(terms: readonly string[], weights: WeightedTerms): number {
   let score = 0;
-  for (const term of new Set(analyze(text))) score += terms.get(term) ?? 0;
+  for (const term of terms) score += weights.get(term) ?? 0;
   return score;
 }
 
-/**
- * Splits text into sentences. A list number left alone by the split ("2.") is glued to the
- * sentence it numbers.
- */
-function splitSentences(text: string): Sentence[] {
-  const sentences: Sentence[] = [];
-  let pending = '';
-  // Split after sentence ends and at line breaks, remembering which, so list lines stay lines.
-  for (const match of text.matchAll(/(.+?)(?:(?<=[.!?])[ \t]+|\n|$)/g)) {
-    const part = match[1] ?? '';
-    if (/^\d+\.$/.test(part)) {
-      pending = `${pending}${part} `;
-      continue;
-    }
-    const separator = match[0].endsWith('\n') ? '\n' : ' ';
-    sentences.push({ text: pending + part, separator });
-    pending = '';
-  }
-  if (pending) sentences.push({ text: pending.trim(), separator: ' ' });
-  return sentences;
-}
-
-/** A sentence and what followed it in the text: a space, or a line break. */
-interface Sentence {
-  text: string;
-  separator: ' ' | '\n';
-}
-
-function joinSentences(sentences: readonly Sentence[]): string {
+function joinSentences(sentences: readonly AnalyzedSentence[]): string {
   return sentences
     .map((s, i) => (i < sentences.length - 1 ? s.text + s.separator : s.text))
     .join('');
@@ -62,12 +39,17 @@ function truncateAtWord(text: string, maxLength: number): string {
 }
 
 /**
- * Picks the run of whole sentences that fits `maxLength` and covers the most query terms; among
- * equally good runs, one that starts on a matching sentence, so the answer comes first.
+ * Picks the run of whole sentences of `text` that fits `maxLength` and covers the most query
+ * terms; among equally good runs, one that starts on a matching sentence, so the answer comes
+ * first.
  */
-function bestWindow(text: string, terms: WeightedTerms, maxLength: number): string {
-  const sentences = splitSentences(text);
-  const scores = sentences.map((sentence) => overlap(sentence.text, terms));
+function bestWindow(
+  text: string,
+  sentences: readonly AnalyzedSentence[],
+  terms: WeightedTerms,
+  maxLength: number,
+): string {
+  const scores = sentences.map((sentence) => overlap(sentence.terms, terms));
   let best = { start: 0, end: 0, score: -1, lead: -1 };
   for (let start = 0; start < sentences.length; start++) {
     let length = 0;
@@ -99,37 +81,46 @@ function bestWindow(text: string, terms: WeightedTerms, maxLength: number): stri
  * The result is plain text of at most `maxLength` characters, cut at sentence or word boundaries
  * with an ellipsis. Without any overlap it falls back to the article's opening paragraph.
  *
+ * `article` is the Markdown body, or, to spare re-analyzing it on every query, the body analyzed
+ * beforehand by {@link analyzeArticle}, as the search index does; both give the same snippet.
+ * Analyzed for a longer snippet than `maxLength`, the article costs a little re-analysis.
+ *
  * @example
  * extractSnippet(article.body, new Map([['password', 1], ['reset', 1]]))
  * // '1. Open the Acme Home app, or go to account.acme.example. 2. On the sign-in screen, …'
  */
 export function extractSnippet(
-  markdown: string,
+  article: string | AnalyzedArticle,
   terms: WeightedTerms,
   maxLength = MAX_SNIPPET_LENGTH,
 ): string {
-  const blocks = toTextBlocks(markdown);
-  if (blocks.length === 0) return '';
+  const blocks = typeof article === 'string' ? analyzeArticle(article, maxLength) : article;
+  const first = blocks[0];
+  if (!first) return '';
 
+  let best = first;
   let bestIndex = 0;
   let bestScore = 0;
   blocks.forEach((block, index) => {
-    const score = overlap(block.text, terms) + 0.5 * overlap(block.heading, terms);
+    const score = overlap(block.terms, terms) + 0.5 * overlap(block.heading.terms, terms);
     if (score > bestScore) {
+      best = block;
       bestIndex = index;
       bestScore = score;
     }
   });
 
-  const best = blocks[bestIndex];
-  let text = best?.text ?? '';
+  let text = best.text;
   for (let next = bestIndex + 1; text.length < MIN_SNIPPET_LENGTH && next < blocks.length; next++) {
     const following = blocks[next];
     // Stay inside the section: the next heading starts a different answer.
-    if (!following || following.heading !== best?.heading) break;
+    if (!following || following.heading.text !== best.heading.text) break;
     if (text.length + 1 + following.text.length > maxLength) break;
     // A list introduced by a lead-in ("Before reporting it, please:") starts on its own line.
     text = `${text}${/^(- |\d{1,3}[.)] )/.test(following.text) ? '\n' : ' '}${following.text}`;
   }
-  return text.length <= maxLength ? text : bestWindow(text, terms, maxLength);
+  if (text.length <= maxLength) return text;
+  // Only a single block gets here (appending stops at maxLength), so its sentences are the text's.
+  const sentences = best.sentences ?? analyzeSentences(text, best.terms);
+  return bestWindow(text, sentences, terms, maxLength);
 }
