@@ -46,9 +46,9 @@ export function createChatService(deps: ChatServiceDeps) {
   async function turn(request: TurnRequest): Promise<TurnOutcome> {
     const { store } = deps;
     const { sessionId, idempotencyKey } = request;
-    const requestHash = createHash('sha256').update(request.message).digest('base64url');
-
     if (idempotencyKey) {
+      // A retry must carry the same message; the hash is what the store compares.
+      const requestHash = createHash('sha256').update(request.message).digest('base64url');
       const begun = await store.beginIdempotent(sessionId, idempotencyKey, requestHash);
       if (begun.state === 'done') {
         request.onAccepted?.();
