@@ -15,7 +15,13 @@ import {
 } from './lib/cpuprofile.js';
 import { control } from './lib/load.js';
 import type { SectionOptions, SectionResult } from './lib/section.js';
-import { measureTurns, type ServerKind, startFakeModel, startServer } from './lib/servers.js';
+import {
+  measureTurns,
+  type ServerKind,
+  startFakeModel,
+  startServer,
+  type Visitor,
+} from './lib/servers.js';
 import { round } from './lib/stats.js';
 import type { Table } from './lib/table.js';
 import { FULL_TIMING } from './turn-cost.js';
@@ -24,7 +30,7 @@ const KINDS: ServerKind[] = ['bare', 'sdk', 'parley'];
 /** Parts of a Parley turn, by the source files they live in (inclusive of what they call). */
 const PARLEY_PARTS: Record<string, RegExp> = {
   'knowledge-base search (search_knowledge_base tool)': /\/src\/knowledge\//,
-  'session store (memory store, StoreSession, history window)': /\/src\/sessions\//,
+  'session store (memory store, history window)': /\/src\/sessions\//,
   'SSE writing (http/sse.ts)': /\/src\/http\/sse\.ts/,
   'turn observer, metrics, request log':
     /\/src\/(observability|chat\/turn-observer)|\/node_modules\/(pino|pino-http|prom-client)\//,
@@ -52,44 +58,74 @@ const LABELS: Record<ServerKind, string> = {
 
 export const PROFILE_DIR = join(tmpdir(), 'parley-bench-profiles');
 
+interface Profiled {
+  summary: ProfileSummary;
+  turns: number;
+  cpuMsPerTurn: number;
+  file: string;
+  raw: ReturnType<typeof readProfile>;
+}
+
+/** Conversations that go on: the SDK floor keeping one in a Map, and Parley. Full runs only. */
+const CONTINUING = [
+  { id: 'sdk-continuing', kind: 'sdk', env: { BENCH_HISTORY: '1' }, label: '(b) SDK, continuing' },
+  { id: 'parley-continuing', kind: 'parley', env: {}, label: '(c) Parley, continuing' },
+] as const;
+
+/** Warms a fresh server up, then profiles a steady window of turns at c=16. */
+async function profileServer(
+  kind: ServerKind,
+  id: string,
+  modelUrl: string,
+  options: SectionOptions,
+  setup: { env?: Record<string, string>; visitor?: Visitor } = {},
+): Promise<Profiled> {
+  const server = await startServer(kind, modelUrl, {
+    label: `${id} (profiled)`,
+    ...(setup.env ? { env: setup.env } : {}),
+  });
+  try {
+    const load = { concurrency: options.smoke ? 2 : 16, visitor: setup.visitor ?? 'new' };
+    await measureTurns(server, { ...load, maxRequests: options.smoke ? 2 : 400, durationMs: 4000 });
+    await control(server.url, 'profile-start');
+    const m = await measureTurns(server, {
+      ...load,
+      maxRequests: options.smoke ? 4 : 20_000,
+      durationMs: options.smoke ? 3000 : 10_000,
+    });
+    const file = join(PROFILE_DIR, `${id}.cpuprofile`);
+    await control(server.url, 'profile-stop', { file });
+    const raw = readProfile(file);
+    const summary = summariseProfile(raw);
+    options.log(
+      `profile ${id}: ${m.completed} turns, ${summary.totalMs.toFixed(0)} ms busy → ${file}`,
+    );
+    return { summary, turns: m.completed, cpuMsPerTurn: m.cpuMsPerTurn ?? 0, file, raw };
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function profile(options: SectionOptions): Promise<SectionResult> {
   mkdirSync(PROFILE_DIR, { recursive: true });
   const fake = await startFakeModel(
     options.smoke ? { firstTokenMs: 2, deltaMs: 1, deltas: 5 } : FULL_TIMING,
   );
-  const summaries: Partial<
-    Record<
-      ServerKind,
-      { summary: ProfileSummary; turns: number; cpuMsPerTurn: number; file: string }
-    >
-  > = {};
+  const summaries: Partial<Record<ServerKind, Profiled>> = {};
+  const continuing: Partial<Record<(typeof CONTINUING)[number]['id'], Profiled>> = {};
   let parts: ReturnType<typeof inclusiveByUrl> | undefined;
   try {
     for (const kind of options.smoke ? SMOKE_KINDS : KINDS) {
-      const server = await startServer(kind, fake.modelUrl, { label: `${kind} (profiled)` });
-      try {
-        await measureTurns(server, {
-          concurrency: options.smoke ? 2 : 16,
-          maxRequests: options.smoke ? 2 : 400,
-          durationMs: 4000,
+      const profiled = await profileServer(kind, kind, fake.modelUrl, options);
+      summaries[kind] = profiled;
+      if (kind === 'parley') parts = inclusiveByUrl(profiled.raw, PARLEY_PARTS, SELF_ONLY_PARTS);
+    }
+    if (!options.smoke) {
+      for (const c of CONTINUING) {
+        continuing[c.id] = await profileServer(c.kind, c.id, fake.modelUrl, options, {
+          env: c.env,
+          visitor: 'continuing',
         });
-        await control(server.url, 'profile-start');
-        const m = await measureTurns(server, {
-          concurrency: options.smoke ? 2 : 16,
-          maxRequests: options.smoke ? 4 : 20_000,
-          durationMs: options.smoke ? 3000 : 10_000,
-        });
-        const file = join(PROFILE_DIR, `${kind}.cpuprofile`);
-        await control(server.url, 'profile-stop', { file });
-        const raw = readProfile(file);
-        const summary = summariseProfile(raw);
-        summaries[kind] = { summary, turns: m.completed, cpuMsPerTurn: m.cpuMsPerTurn ?? 0, file };
-        if (kind === 'parley') parts = inclusiveByUrl(raw, PARLEY_PARTS, SELF_ONLY_PARTS);
-        options.log(
-          `profile ${kind}: ${m.completed} turns, ${summary.totalMs.toFixed(0)} ms busy → ${file}`,
-        );
-      } finally {
-        await server.stop();
       }
     }
   } finally {
@@ -99,15 +135,7 @@ export async function profile(options: SectionOptions): Promise<SectionResult> {
   const kinds = KINDS.filter((k) => summaries[k]);
   const parleySummary = summaries.parley?.summary;
   if (!parleySummary) throw new Error('Parley was not profiled');
-  // Samples measure wall time between ticks, which on shared cores includes time the process
-  // was not running; so shares come from the profile and milliseconds from the process's own CPU
-  // time over the same window.
-  const perTurn = (kind: ServerKind, ms: number | undefined) => {
-    const s = summaries[kind];
-    return ms === undefined || !s?.summary.totalMs
-      ? undefined
-      : round((ms / s.summary.totalMs) * s.cpuMsPerTurn, 3);
-  };
+  const perTurn = (kind: ServerKind, ms: number | undefined) => msPerTurn(summaries[kind], ms);
   const keys = (pick: (s: ProfileSummary) => Map<string, number>, limit: number) => {
     const parley = [...pick(parleySummary).keys()];
     const rest = kinds.flatMap((k) => [...pick(summaries[k]!.summary).keys()]);
@@ -166,20 +194,24 @@ export async function profile(options: SectionOptions): Promise<SectionResult> {
       ]),
     },
   ];
+  tables.push(...continuingTables(continuing, summaries.sdk));
+  const profiled: Array<[string, Profiled]> = [
+    ...kinds.map((k): [string, Profiled] => [k, summaries[k]!]),
+    ...Object.entries(continuing),
+  ];
   return {
     name: 'profile',
     title: 'Where a turn’s CPU goes',
     tables,
     data: Object.fromEntries(
-      kinds.map((k) => {
-        const { turns, file, summary } = summaries[k]!;
+      profiled.map(([k, { turns, file, summary, cpuMsPerTurn }]) => {
         return [
           k,
           {
             turns,
             file,
             totalMs: summary.totalMs,
-            cpuMsPerTurn: summaries[k]!.cpuMsPerTurn,
+            cpuMsPerTurn,
             byArea: Object.fromEntries(summary.byArea),
             byPackage: Object.fromEntries(summary.byPackage),
             topFunctions: summary.topFunctions,
@@ -188,4 +220,70 @@ export async function profile(options: SectionOptions): Promise<SectionResult> {
       }),
     ),
   };
+}
+
+/**
+ * Milliseconds of CPU per turn for part of a profile's busy time. Samples measure wall time
+ * between ticks, which on shared cores includes time the process was not running; so shares come
+ * from the profile and milliseconds from the process's own CPU time over the same window.
+ */
+function msPerTurn(p: Profiled | undefined, ms: number | undefined): number | undefined {
+  return p && ms !== undefined && p.summary.totalMs
+    ? round((ms / p.summary.totalMs) * p.cpuMsPerTurn, 3)
+    : undefined;
+}
+
+/**
+ * Where a continuing conversation's extra CPU goes, Parley against the SDK floor that keeps one
+ * (both carry the same history window into every model call), next to the floor without history.
+ */
+function continuingTables(
+  continuing: Partial<Record<(typeof CONTINUING)[number]['id'], Profiled>>,
+  sdkNew: Profiled | undefined,
+): Table[] {
+  const sdk = continuing['sdk-continuing'];
+  const parley = continuing['parley-continuing'];
+  if (!sdk || !parley) return [];
+  const areas = [...new Set([...sdk.summary.byArea.keys(), ...parley.summary.byArea.keys()])];
+  const area = (p: Profiled | undefined, name: string) =>
+    msPerTurn(p, p?.summary.byArea.get(name) ?? 0);
+  const diff = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? undefined : round(a - b, 3);
+  const total = (p: Profiled | undefined) => msPerTurn(p, p?.summary.totalMs);
+  return [
+    {
+      title: 'Continuing conversations: CPU per turn by area (profiled at c=16)',
+      columns: [
+        'area',
+        '(b) SDK, new visitor',
+        '(b) SDK, continuing',
+        '(c) Parley, continuing',
+        '(c) − (b), continuing',
+      ],
+      rows: [
+        ...areas.map((name) => [
+          name,
+          area(sdkNew, name),
+          area(sdk, name),
+          area(parley, name),
+          diff(area(parley, name), area(sdk, name)),
+        ]),
+        [
+          'total (process CPU per turn)',
+          total(sdkNew),
+          total(sdk),
+          total(parley),
+          diff(total(parley), total(sdk)),
+        ],
+      ],
+      note: 'Each worker continues its own conversation for the whole window, so the model input carries a growing history, up to the 60-item window. (b) continuing is the minimal SDK server keeping each conversation in a Map with the same window; attribution as in the first table.',
+    },
+    {
+      title: 'Hottest functions, (b) SDK server with a continuing conversation (self time)',
+      columns: ['function', 'where', 'package', 'ms/turn'],
+      rows: sdk.summary.topFunctions
+        .slice(0, 10)
+        .map((f) => [f.name, f.where, f.pkg, msPerTurn(sdk, f.ms)]),
+    },
+  ];
 }

@@ -7,8 +7,8 @@
  *
  * Env: BENCH_MODEL_URL (required), BENCH_API (responses | chat_completions), BENCH_STORE
  * (memory | sqlite:<path> | redis://…; default memory), PARLEY_HISTORY_MAX_ITEMS and
- * PARLEY_HISTORY_MAX_TOKENS pass through, BENCH_KB=memo memoises knowledge-base searches (a
- * what-if for the cost of the search).
+ * PARLEY_HISTORY_MAX_TOKENS pass through, BENCH_KB=uncached turns the knowledge base's search
+ * cache off.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTracingDisabled } from '@openai/agents';
@@ -18,7 +18,6 @@ import { createApp } from '../../src/app.js';
 import { systemClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createKnowledgeBase, DEFAULT_KB_DIR } from '../../src/knowledge/knowledge-base.js';
-import type { KnowledgeBase } from '../../src/knowledge/types.js';
 import { createStoreFromConfig } from '../../src/sessions/create-store.js';
 import { MemoryStore } from '../../src/sessions/stores/memory-store.js';
 import { createSessionId, createTokenSigner } from '../../src/sessions/tokens.js';
@@ -51,27 +50,13 @@ const config = loadConfig({
 setTracingDisabled(!config.tracingExport);
 
 const store = await createStoreFromConfig(config, systemClock);
-const realKnowledgeBase = await createKnowledgeBase({ dir: DEFAULT_KB_DIR, watch: false });
-// BENCH_KB=memo answers a repeated query from memory: a what-if that prices the search itself.
-const memo = new Map<string, ReturnType<KnowledgeBase['search']>>();
-const knowledgeBase: KnowledgeBase =
-  process.env.BENCH_KB === 'memo'
-    ? {
-        search: (query, limit) => {
-          const key = `${limit}:${query}`;
-          let hits = memo.get(key);
-          if (!hits) {
-            hits = realKnowledgeBase.search(query, limit);
-            memo.set(key, hits);
-          }
-          return hits.map((hit) => ({ ...hit }));
-        },
-        get size() {
-          return realKnowledgeBase.size;
-        },
-        close: () => realKnowledgeBase.close(),
-      }
-    : realKnowledgeBase;
+// BENCH_KB=uncached turns the search cache off, so every turn runs a full search: the cost of a
+// question nobody asked before (every bench turn asks the same one).
+const knowledgeBase = await createKnowledgeBase({
+  dir: DEFAULT_KB_DIR,
+  watch: false,
+  ...(process.env.BENCH_KB === 'uncached' ? { searchCacheSize: 0 } : {}),
+});
 if (!config.openai) throw new Error('the bench config has no model');
 const model = await createOpenAIModel(config.openai);
 const { app } = createApp({
