@@ -73,9 +73,8 @@ export async function createKnowledgeBase(options: KnowledgeBaseOptions): Promis
   const { dir, logger = silentLogger, searchCacheSize = DEFAULT_SEARCH_CACHE_SIZE } = options;
   let articles = new Map<string, Article>();
   let index: SearchIndex = createSearchIndex([]);
-  // Visitors ask the same questions again and again; a search costs about half a millisecond of
-  // CPU.
-  // The cache belongs to one index and is replaced with it, so a reload never serves old hits.
+  // Visitors ask the same questions again and again, and a search costs about half a millisecond
+  // of CPU. The cache belongs to one index and is replaced with it: a reload never serves old hits.
   let cache = newSearchCache(searchCacheSize);
 
   async function reload(reason: string): Promise<void> {
