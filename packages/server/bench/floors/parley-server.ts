@@ -34,7 +34,6 @@ const config = loadConfig({
   LOG_LEVEL: 'silent',
   PARLEY_RATE_LIMITS: 'off',
   PARLEY_STORE: process.env.BENCH_STORE ?? 'memory',
-  PARLEY_MEMORY_MAX_SESSIONS: '1000000',
   PARLEY_SESSION_SECRET: SECRET,
   OPENAI_API_KEY: 'bench',
   OPENAI_BASE_URL: modelUrl,

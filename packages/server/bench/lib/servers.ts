@@ -78,6 +78,8 @@ export interface TurnMeasurement {
   errors: string[];
   /** How many measured rounds this figure combines (1 when it is a single run). */
   rounds?: number;
+  /** Turns per second of each round, in order, when this figure combines rounds. */
+  roundTurnsPerSec?: number[];
 }
 
 /**
