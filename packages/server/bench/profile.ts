@@ -150,8 +150,6 @@ export async function profile(options: SectionOptions): Promise<SectionResult> {
     const summary = summaries[k]?.summary;
     return summary ? perTurn(k, pick(summary).get(name) ?? 0) : undefined;
   };
-  const diff = (c: number | undefined, b: number | undefined) =>
-    c === undefined || b === undefined ? undefined : round(c - b, 3);
   const row = (name: string, pick: (s: ProfileSummary) => Map<string, number>) => {
     const values = KINDS.map((k) => value(k, name, pick));
     const [, sdk, parley] = values;
@@ -222,6 +220,11 @@ export async function profile(options: SectionOptions): Promise<SectionResult> {
   };
 }
 
+/** `a` − `b` in ms per turn, when both were measured. */
+function diff(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined ? undefined : round(a - b, 3);
+}
+
 /**
  * Milliseconds of CPU per turn for part of a profile's busy time. Samples measure wall time
  * between ticks, which on shared cores includes time the process was not running; so shares come
@@ -247,8 +250,6 @@ function continuingTables(
   const areas = [...new Set([...sdk.summary.byArea.keys(), ...parley.summary.byArea.keys()])];
   const area = (p: Profiled | undefined, name: string) =>
     msPerTurn(p, p?.summary.byArea.get(name) ?? 0);
-  const diff = (a: number | undefined, b: number | undefined) =>
-    a === undefined || b === undefined ? undefined : round(a - b, 3);
   const total = (p: Profiled | undefined) => msPerTurn(p, p?.summary.totalMs);
   return [
     {

@@ -321,19 +321,12 @@ function tables(results: Results, paired: Paired, p: TurnCostPlan): Table[] {
       const parley = at(results, 'parley', n);
       const sdk = at(results, 'sdk', n);
       const bare = at(results, 'bare', n);
-      const pct = (v: number | undefined) =>
-        v === undefined ? undefined : `${(v * 100).toFixed(0)} %`;
       return [
         `c=${n}`,
         pct(ratio(parley?.turnsPerSec, sdk?.turnsPerSec)),
         roundRange(parley, sdk),
         pct(ratio(parley?.turnsPerSec, bare?.turnsPerSec)),
-        round(
-          parley?.firstDeltaP50 !== undefined && sdk?.firstDeltaP50 !== undefined
-            ? parley.firstDeltaP50 - sdk.firstDeltaP50
-            : undefined,
-          1,
-        ),
+        firstDeltaAddedMs(parley, sdk),
         `${fmt(ratio(parley?.firstDeltaP50, sdk?.firstDeltaP50))} / ${fmt(ratio(parley?.firstDeltaP50, bare?.firstDeltaP50))}`,
         `${fmt(ratio(parley?.firstDeltaP99, sdk?.firstDeltaP99))} / ${fmt(ratio(parley?.firstDeltaP99, bare?.firstDeltaP99))}`,
       ];
@@ -352,18 +345,12 @@ function tables(results: Results, paired: Paired, p: TurnCostPlan): Table[] {
     rows: cs.map((n) => {
       const parley = at(results, 'parley-continuing', n);
       const sdk = at(results, 'sdk-continuing', n);
-      const r = ratio(parley?.turnsPerSec, sdk?.turnsPerSec);
       return [
         `c=${n}`,
-        r === undefined ? undefined : `${(r * 100).toFixed(0)} %`,
+        pct(ratio(parley?.turnsPerSec, sdk?.turnsPerSec)),
         roundRange(parley, sdk),
         `${round(parley?.cpuMsPerTurn, 2) ?? '–'} / ${round(sdk?.cpuMsPerTurn, 2) ?? '–'}`,
-        round(
-          parley?.firstDeltaP50 !== undefined && sdk?.firstDeltaP50 !== undefined
-            ? parley.firstDeltaP50 - sdk.firstDeltaP50
-            : undefined,
-          1,
-        ),
+        firstDeltaAddedMs(parley, sdk),
       ];
     }),
     note: "(b) continuing is the minimal SDK server keeping each conversation's items in a Map and showing the model the same history window as Parley (60 items / 12,000 tokens): what any SDK server that remembers a conversation pays. Parley adds its store, signed token, turn lock, transcript, usage counters and limits.",
@@ -389,8 +376,6 @@ function tables(results: Results, paired: Paired, p: TurnCostPlan): Table[] {
         ],
         rows: cs.slice(1).map((n) => {
           const m = at(results, v.id, n);
-          const pct = (x: number | undefined) =>
-            x === undefined ? undefined : `${(x * 100).toFixed(0)} %`;
           return [
             `c=${n}`,
             round(m?.turnsPerSec, 1),
@@ -416,12 +401,11 @@ function tables(results: Results, paired: Paired, p: TurnCostPlan): Table[] {
       rows: variantRows.map((v) => {
         const m = at(results, v.id, middle);
         const base = pairedBase(v, middle);
-        const r = ratio(m?.turnsPerSec, base?.turnsPerSec);
         return [
           v.label,
           round(m?.turnsPerSec, 1),
           round(base?.turnsPerSec, 1),
-          r === undefined ? undefined : `${(r * 100).toFixed(0)} %`,
+          pct(ratio(m?.turnsPerSec, base?.turnsPerSec)),
           `${round(m?.cpuMsPerTurn, 2) ?? '–'} (${round(base?.cpuMsPerTurn, 2) ?? '–'})`,
           `${round(m?.firstDeltaP50, 1) ?? '–'} (${round(base?.firstDeltaP50, 1) ?? '–'})`,
         ];
@@ -436,6 +420,21 @@ function fmt(value: number | undefined): string {
   return value === undefined ? '–' : value.toFixed(2);
 }
 
+/** A ratio as a whole percentage ("96 %"). */
+function pct(value: number | undefined): string | undefined {
+  return value === undefined ? undefined : `${(value * 100).toFixed(0)} %`;
+}
+
+/** How many milliseconds `a`'s time to first delta (p50) adds to `b`'s. */
+function firstDeltaAddedMs(
+  a: TurnMeasurement | undefined,
+  b: TurnMeasurement | undefined,
+): number | undefined {
+  return a?.firstDeltaP50 === undefined || b?.firstDeltaP50 === undefined
+    ? undefined
+    : round(a.firstDeltaP50 - b.firstDeltaP50, 1);
+}
+
 /** The lowest and highest ratio of `a` to `b` over rounds measured side by side. */
 function roundRange(a: TurnMeasurement | undefined, b: TurnMeasurement | undefined): string {
   const ratios = (a?.roundTurnsPerSec ?? []).flatMap((value, i) => {
@@ -443,6 +442,5 @@ function roundRange(a: TurnMeasurement | undefined, b: TurnMeasurement | undefin
     return r === undefined ? [] : [r];
   });
   if (ratios.length === 0) return '–';
-  const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
   return `${pct(Math.min(...ratios))} – ${pct(Math.max(...ratios))}`;
 }
