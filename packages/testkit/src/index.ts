@@ -1,0 +1,6 @@
+export {
+  expectLinearScaling,
+  measureScaling,
+  type ScalingOptions,
+  type ScalingResult,
+} from './scaling.js';

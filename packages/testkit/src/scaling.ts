@@ -1,0 +1,102 @@
+/**
+ * Scaling checks: how a function's time grows with its input, without absolute timings. Run at
+ * size n and at size `factor`·n, the ratio of the two times is about `factor` for linear work and
+ * `factor`² for quadratic work, on any machine. The fastest of several runs is compared, which
+ * filters out garbage collection and a busy neighbour.
+ */
+
+export interface ScalingOptions<T> {
+  /** Builds an input of size `n` (built before timing starts). */
+  input: (n: number) => T;
+  /** The work under test. */
+  run: (input: T) => unknown;
+  /** The smallest n to start calibrating from. */
+  n: number;
+  /** How much bigger the second input is; default 4. */
+  factor?: number;
+  /**
+   * The largest acceptable time ratio; default 2·factor (8 for factor 4): linear and n·log n work
+   * pass, quadratic (16) and worse fail.
+   */
+  maxRatio?: number;
+  /** Runs per size; the fastest counts. Default 5. */
+  repeats?: number;
+  /**
+   * n is doubled until one run takes at least this long, so timer resolution and fixed costs do
+   * not dominate. Default 4 ms.
+   */
+  minMs?: number;
+  /** Upper bound on n while calibrating; default 2^22. */
+  maxN?: number;
+}
+
+export interface ScalingResult {
+  n: number;
+  factor: number;
+  /** Fastest run at n and at factor·n, in milliseconds. */
+  smallMs: number;
+  largeMs: number;
+  ratio: number;
+  maxRatio: number;
+}
+
+function fastest<T>(run: (input: T) => unknown, input: T, repeats: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < repeats; i++) {
+    const started = performance.now();
+    run(input);
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+/**
+ * Times `run` at n and factor·n (after calibrating n) and returns the ratio.
+ *
+ * @example
+ * const result = measureScaling({ n: 100, input: (n) => '*a '.repeat(n), run: parseMarkdown });
+ */
+export function measureScaling<T>(options: ScalingOptions<T>): ScalingResult {
+  const factor = options.factor ?? 4;
+  const repeats = options.repeats ?? 5;
+  const minMs = options.minMs ?? 4;
+  const maxN = options.maxN ?? 2 ** 22;
+  let n = Math.max(1, Math.floor(options.n));
+  // Warm up the JIT on a small input, then grow n until a run is long enough to time.
+  fastest(options.run, options.input(n), 2);
+  while (n * factor <= maxN && fastest(options.run, options.input(n), 1) < minMs) n *= 2;
+  const smallMs = fastest(options.run, options.input(n), repeats);
+  const largeMs = fastest(options.run, options.input(n * factor), repeats);
+  return {
+    n,
+    factor,
+    smallMs,
+    largeMs,
+    ratio: largeMs / Math.max(smallMs, 1e-3),
+    maxRatio: options.maxRatio ?? factor * 2,
+  };
+}
+
+/**
+ * Throws when `run` grows faster than the allowed ratio. The error names the sizes and times, so
+ * a failure says what grew and by how much. A failing measurement is taken once more before
+ * giving up, as one slow run on a shared machine is not a verdict.
+ *
+ * @example
+ * expectLinearScaling({ n: 200, input: (n) => '- '.repeat(n) + 'x', run: parseMarkdown });
+ */
+export function expectLinearScaling<T>(
+  options: ScalingOptions<T>,
+  what = 'the work',
+): ScalingResult {
+  let result = measureScaling(options);
+  if (result.ratio > result.maxRatio) result = measureScaling({ ...options, n: result.n });
+  if (result.ratio > result.maxRatio) {
+    throw new Error(
+      `${what} does not scale linearly: n=${result.n} took ${result.smallMs.toFixed(2)} ms, ` +
+        `${result.factor}n took ${result.largeMs.toFixed(2)} ms (ratio ${result.ratio.toFixed(1)}, ` +
+        `allowed ${result.maxRatio})`,
+    );
+  }
+  return result;
+}
