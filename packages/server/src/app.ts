@@ -137,7 +137,10 @@ export function createApp(deps: AppDeps): ParleyApp {
     config: config.limits,
     logger,
     onLimited: (limiter) => metrics.rateLimited(limiter),
+    onStoreError: (limiter) => metrics.rateLimitStoreError(limiter),
+    onStoreStateChange: (limiter, failing) => metrics.rateLimitStoreFailing(limiter, failing),
     ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis } : {}),
+    keyPrefix: `${config.redisPrefix}rl:`,
   });
   const streams = limitConcurrentStreams({
     maxPerIp: config.limits.maxStreamsPerIp,
@@ -154,7 +157,7 @@ export function createApp(deps: AppDeps): ParleyApp {
   app.set('trust proxy', config.trustProxyHops);
   app.set('etag', false);
 
-  app.use(requestLogger({ logger }));
+  app.use(requestLogger({ logger, trustRequestId: config.trustProxyHops > 0 }));
   app.use(securityHeaders());
   app.get('/healthz', (_req, res) => {
     const body: HealthResponse = {
@@ -166,15 +169,15 @@ export function createApp(deps: AppDeps): ParleyApp {
     res.setHeader('Cache-Control', 'no-store');
     res.json(body);
   });
-  app.use(readinessRoute({ store, tracker }));
-  app.use(metricsRoute({ metrics, token: config.metricsToken }));
+  app.use(readinessRoute({ store, tracker, rateLimits: limits.health }));
+  app.use(metricsRoute({ metrics, token: config.metricsToken, authFailures: limits.authFailures }));
   app.get('/widget.js', serveWidget(deps.widget));
   app.use(demoPage({ companyName: file.companyName, widgetAttributes: file.widget }));
 
   app.use('/api', corsForWidget(origins));
   app.use('/api/chat', requireAllowedOrigin(origins));
   app.use('/api', jsonBody({ limit: '16kb' }));
-  app.use(adminRoutes({ store, token: config.adminToken }));
+  app.use(adminRoutes({ store, token: config.adminToken, authFailures: limits.authFailures }));
   app.use(
     chatRoutes({
       chat,

@@ -46,10 +46,27 @@ describe('loadConfig', () => {
     ['PARLEY_ALLOWED_ORIGINS', 'not an origin'],
     ['PARLEY_RATE_LIMITS', 'maybe'],
     ['PARLEY_ADMIN_TOKEN', 'short'],
+    ['PARLEY_ADMIN_TOKEN', 'aaaaaaaaaaaaaaaa'],
+    ['PARLEY_METRICS_TOKEN', 'abcabcabcabcabcabc'],
+    ['PARLEY_SESSION_SECRET', 'a'.repeat(64)],
+    ['PARLEY_SESSION_SECRET', `${'f3a9c01b7de24e86a1c3d5e7f90b2c4d'},short`],
     ['LOG_LEVEL', 'loud'],
   ])('refuses %s=%j with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('reads session secrets as a trimmed list, newest first, without empty entries', () => {
+    const a = 'f3a9c01b7de24e86a1c3d5e7f90b2c4d';
+    const b = '8c1f0e4b9a7d23e6f5b0c9d8a7e6f5d4c3b2a19';
+    expect(loadConfig({ PARLEY_SESSION_SECRET: ` ${a} ,, ${b},` }).sessionSecrets).toEqual([a, b]);
+    expect(loadConfig({ PARLEY_SESSION_SECRET: ' , ' }).sessionSecrets).toBeUndefined();
+  });
+
+  it('says which session secret is weak and how to make a good one', () => {
+    expect(() =>
+      loadConfig({ PARLEY_SESSION_SECRET: 'f3a9c01b7de24e86a1c3d5e7f90b2c4d,short' }),
+    ).toThrow(/PARLEY_SESSION_SECRET: secret #2 is shorter than 32 characters.*openssl rand/);
   });
 
   it('logs agent spans locally only when asked, or when the log level is debug', () => {

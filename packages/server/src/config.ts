@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { ConfigFile } from './config-file.js';
 import { parseDurationMs } from './duration.js';
+import { weakSecretReason } from './secret-strength.js';
 
 /**
  * Parley's configuration. This module is the only reader of `process.env`: everything else gets a
@@ -55,6 +56,40 @@ const originList = z
     return origins;
   });
 
+/** Estimated entropy an access token must have, and a session-signing secret. */
+export const MIN_TOKEN_BITS = 48;
+export const MIN_SECRET_BITS = 80;
+/** HMAC-SHA256 keys shorter than this are too easy to guess offline. */
+export const MIN_SESSION_SECRET_LENGTH = 32;
+
+/** A bearer token an operator chose: long enough and not obviously guessable. */
+const token = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .superRefine((value, ctx) => {
+    const weak = weakSecretReason(value, MIN_TOKEN_BITS);
+    if (weak) ctx.addIssue({ code: 'custom', message: weak });
+  });
+
+/** One secret or a comma-separated list, newest first (the first signs, all verify). */
+const secretList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const secrets = (value ?? '')
+      .split(',')
+      .map((secret) => secret.trim())
+      .filter((secret) => secret.length > 0);
+    secrets.forEach((secret, index) => {
+      const weak =
+        secret.length < MIN_SESSION_SECRET_LENGTH
+          ? `is shorter than ${MIN_SESSION_SECRET_LENGTH} characters; generate one with \`openssl rand -hex 32\``
+          : weakSecretReason(secret, MIN_SECRET_BITS);
+      if (weak) ctx.addIssue({ code: 'custom', message: `secret #${index + 1} ${weak}` });
+    });
+    return secrets.length > 0 ? secrets : undefined;
+  });
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer(8787, 0, 65535),
@@ -73,7 +108,11 @@ const EnvSchema = z.object({
   PARLEY_KB_DIR: z.string().optional(),
   PARLEY_STORE: z.string().min(1).default('sqlite:./data/parley.db'),
   PARLEY_DATA_DIR: z.string().min(1).default('./data'),
-  PARLEY_SESSION_SECRET: z.string().optional(),
+  PARLEY_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1-64 letters, digits or :_.-')
+    .default('parley:'),
+  PARLEY_SESSION_SECRET: secretList,
   PARLEY_SESSION_TTL: duration('24h'),
   PARLEY_SESSION_MAX_AGE: duration('30d'),
   PARLEY_MEMORY_MAX_SESSIONS: integer(10_000, 1, 10_000_000),
@@ -89,13 +128,15 @@ const EnvSchema = z.object({
   PARLEY_RATE_IP_MESSAGES: integer(30, 1, 100_000),
   PARLEY_RATE_SESSION_MESSAGES: integer(12, 1, 100_000),
   PARLEY_RATE_IP_SESSIONS: integer(20, 1, 100_000),
+  PARLEY_RATE_IP_READS: integer(120, 1, 100_000),
+  PARLEY_RATE_IP_FEEDBACK: integer(30, 1, 100_000),
   PARLEY_MAX_STREAMS_PER_IP: integer(4, 1, 10_000),
   PARLEY_BUDGET_TURNS_PER_DAY: integer(200, 1, 1_000_000),
   PARLEY_BUDGET_TOKENS_PER_DAY: integer(300_000, 1000, 1_000_000_000),
   PARLEY_MAX_STREAM_DURATION: duration('150s'),
   PARLEY_SHUTDOWN_GRACE: duration('20s'),
-  PARLEY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  PARLEY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PARLEY_METRICS_TOKEN: token.optional(),
+  PARLEY_ADMIN_TOKEN: token.optional(),
   PARLEY_OPENAI_TRACING: flag,
   PARLEY_TRACE_LOG: z.enum(['0', '1', 'true', 'false', 'on', 'off']).optional(),
   PARLEY_LOG_CONTENT: flag,
@@ -135,6 +176,10 @@ export interface Config {
     sessionMessagesPerMinute: number;
     /** New sessions per hour from one IP. */
     ipSessionsPerHour: number;
+    /** History pages and event streams per minute from one IP. */
+    ipReadsPerMinute: number;
+    /** Answer ratings per minute from one IP. */
+    ipFeedbackPerMinute: number;
     /** Concurrently open streams from one IP. */
     maxStreamsPerIp: number;
     /** Per session and UTC day: visitor turns, and model tokens. */
@@ -148,8 +193,11 @@ export interface Config {
   adminToken: string | undefined;
   kbDir: string | undefined;
   store: string;
+  /** Prefix of every Redis key Parley writes, so deployments can share one Redis. */
+  redisPrefix: string;
   dataDir: string;
-  sessionSecret: string | undefined;
+  /** Configured signing secrets, validated; undefined lets development generate one. */
+  sessionSecrets: string[] | undefined;
   sessionTtlMs: number;
   sessionMaxAgeMs: number;
   memoryMaxSessions: number;
@@ -216,6 +264,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       ipMessagesPerMinute: e.PARLEY_RATE_IP_MESSAGES,
       sessionMessagesPerMinute: e.PARLEY_RATE_SESSION_MESSAGES,
       ipSessionsPerHour: e.PARLEY_RATE_IP_SESSIONS,
+      ipReadsPerMinute: e.PARLEY_RATE_IP_READS,
+      ipFeedbackPerMinute: e.PARLEY_RATE_IP_FEEDBACK,
       maxStreamsPerIp: e.PARLEY_MAX_STREAMS_PER_IP,
       turnsPerDay: e.PARLEY_BUDGET_TURNS_PER_DAY,
       tokensPerDay: e.PARLEY_BUDGET_TOKENS_PER_DAY,
@@ -226,8 +276,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     adminToken: e.PARLEY_ADMIN_TOKEN,
     kbDir: e.PARLEY_KB_DIR ? path.resolve(e.PARLEY_KB_DIR) : undefined,
     store: e.PARLEY_STORE,
+    redisPrefix: e.PARLEY_REDIS_PREFIX,
     dataDir: path.resolve(e.PARLEY_DATA_DIR),
-    sessionSecret: e.PARLEY_SESSION_SECRET,
+    sessionSecrets: e.PARLEY_SESSION_SECRET,
     sessionTtlMs: e.PARLEY_SESSION_TTL,
     sessionMaxAgeMs: e.PARLEY_SESSION_MAX_AGE,
     memoryMaxSessions: e.PARLEY_MEMORY_MAX_SESSIONS,

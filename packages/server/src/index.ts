@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addTraceProcessor, setTraceProcessors, setTracingDisabled } from '@openai/agents';
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { registerBreakerMetrics } from './agent/models/circuit-breaker-metrics.js';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
@@ -10,7 +11,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { rateLimitsDisabledWarning } from './http/rate-limits.js';
 import { applyServerTimeouts } from './http/server-timeouts.js';
 import { createKnowledgeBase, DEFAULT_KB_DIR } from './knowledge/knowledge-base.js';
-import { createLogger } from './logger.js';
+import { createLogger, createLogOutput } from './logger.js';
 import { createModel } from './models.js';
 import { createMetrics } from './observability/metrics.js';
 import { TraceLogProcessor } from './observability/trace-log-processor.js';
@@ -26,7 +27,9 @@ const VERSION = (
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const logOutput = createLogOutput();
+  const logger = createLogger(config.logLevel, logOutput.stream);
+  if (config.production && !config.publicUrl) logger.warn(publicUrlWarning());
   // Trace export to OpenAI is opt-in: conversations are the operator's data. Spans can also be
   // logged locally; without export, the local log replaces the SDK's OpenAI exporter.
   if (config.traceLog) {
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
   setTracingDisabled(!(config.tracingExport || config.traceLog));
 
   const sessionSecrets = resolveSessionSecrets({
-    configured: config.sessionSecret,
+    configured: config.sessionSecrets,
     production: config.production,
     dataDir: config.dataDir,
     warn: (message) => logger.warn(message),
@@ -59,11 +62,8 @@ async function main(): Promise<void> {
   });
   // Rate-limit counters live in Redis too when the store does, so limits hold across instances.
   const rateLimitRedis = /^rediss?:\/\//.test(config.store)
-    ? new Redis(config.store, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    ? await connectRedis(config.store, logger)
     : undefined;
-  rateLimitRedis?.on('error', (error: Error) =>
-    logger.warn({ err: { message: error.message } }, 'rate-limit Redis error'),
-  );
   if (!config.limits.enabled) logger.warn(rateLimitsDisabledWarning());
   const metrics = createMetrics();
   if (breaker) registerBreakerMetrics(metrics.registry, breaker);
@@ -117,6 +117,12 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Whatever hangs below (a stuck store, a socket that never closes), the process still ends.
+    const hardExit = setTimeout(
+      () => process.exit(1),
+      config.shutdownGraceMs + HARD_EXIT_MARGIN_MS,
+    );
+    hardExit.unref();
     logger.info({ signal, activeTurns: tracker.active }, 'shutting down: draining running turns');
     // From now on /readyz answers 503 and new turns get a retryable 503, so load balancers and
     // widgets move to another instance; the socket stays open until the running turns are done
@@ -131,11 +137,54 @@ async function main(): Promise<void> {
     rateLimitRedis?.disconnect();
     server.closeAllConnections();
     logger.info('stopped');
+    await logOutput.flush(1_000);
     process.exit(0);
   };
   // Registering our own handlers also keeps the Agents SDK from calling process.exit itself.
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** How long past the shutdown grace the process may take before it is ended anyway. */
+const HARD_EXIT_MARGIN_MS = 10_000;
+/** How long start-up waits for the rate-limit Redis to answer. */
+const REDIS_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * A Redis client for the rate limiters, connected before the limiters are built: rate-limit-redis
+ * loads its scripts as soon as a limiter exists, and against a client still connecting (with no
+ * offline queue) that load fails and every limit would pass unchecked. An unreachable Redis stops
+ * start-up with a message rather than starting without limits.
+ */
+async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+  });
+  redis.on('error', (error: Error) =>
+    logger.warn({ err: { message: error.message } }, 'rate-limit Redis error'),
+  );
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    redis.disconnect();
+    throw new ConfigError(
+      `PARLEY_STORE: the rate-limit Redis at ${new URL(url).host} does not answer (${(error as Error).message})`,
+    );
+  }
+  return redis;
+}
+
+/** Said at start-up in production without PARLEY_PUBLIC_URL. */
+function publicUrlWarning(): string {
+  return (
+    "PARLEY_PUBLIC_URL is not set: the server takes its own origin from each request's Host " +
+    'header, so a request for another host name (DNS rebinding) counts as same-origin. Set ' +
+    'PARLEY_PUBLIC_URL to the public base URL, e.g. https://chat.example.com.'
+  );
 }
 
 main().catch((error: unknown) => {

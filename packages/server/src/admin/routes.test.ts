@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { errorHandler, notFound } from '../http/errors.js';
-import { hashSessionId } from '../observability/request-logger.js';
+import { hashSessionId } from '../logger.js';
 import type { Ticket } from '../sessions/store.js';
 import { MemoryStore } from '../sessions/stores/memory-store.js';
 import {

@@ -1,10 +1,10 @@
 import type { HistoryMessage } from '@parley/shared';
 import { type Request, type RequestHandler, Router } from 'express';
 import * as z from 'zod';
-import { bearerTokenMatches } from '../http/bearer-token.js';
+import { requireBearerToken } from '../http/bearer-token.js';
 import { HttpError } from '../http/errors.js';
 import { parseInput } from '../http/validate.js';
-import { hashSessionId } from '../observability/request-logger.js';
+import { hashSessionId } from '../logger.js';
 import type {
   FeedbackRecord,
   Page,
@@ -61,6 +61,8 @@ export interface AdminRoutesOptions {
   store: ParleyStore;
   /** `PARLEY_ADMIN_TOKEN`; unset disables the admin API. */
   token: string | undefined;
+  /** Throttles failed token attempts per address (the `authFailures` rate limit). */
+  authFailures?: RequestHandler;
 }
 
 /**
@@ -74,12 +76,13 @@ export interface AdminRoutesOptions {
  * `401 invalid_request` would misname the problem. Operators who get a 404 check the token first.
  *
  * @example
- * app.use(adminRoutes({ store, token: config.adminToken }));
+ * app.use(adminRoutes({ store, token: config.adminToken, authFailures: limits.authFailures }));
  */
 export function adminRoutes(options: AdminRoutesOptions): Router {
   const { store, token } = options;
   const router = Router();
-  router.use('/api/admin', requireAdminToken(token));
+  if (options.authFailures) router.use('/api/admin', options.authFailures);
+  router.use('/api/admin', requireBearerToken(token));
 
   router.get('/api/admin/tickets', async (req, res) => {
     const page = await listPage(req, (query) => store.listTickets(query));
@@ -105,16 +108,6 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
   });
 
   return router;
-}
-
-function requireAdminToken(token: string | undefined): RequestHandler {
-  return function requireAdminTokenMiddleware(req, _res, next) {
-    if (token !== undefined && bearerTokenMatches(req, token)) {
-      next();
-      return;
-    }
-    next(new HttpError('not_found', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
-  };
 }
 
 async function listPage<T>(

@@ -244,6 +244,45 @@ describe('sessions over HTTP', () => {
     },
   );
 
+  it.each([
+    ['empty', ''],
+    ['not Bearer', 'Basic dXNlcjpwYXNz'],
+    ['Bearer without a token', 'Bearer '],
+  ])(
+    'answers an Authorization header that is %s with 401 and creates no session',
+    async (_n, authorization) => {
+      const model = new ScriptedModel([]);
+      const { baseUrl } = await start(model);
+      const chat = await streamChat(baseUrl, 'hi', { headers: { Authorization: authorization } });
+      expect(chat.status).toBe(401);
+      expect(chat.error?.error.code).toBe('session_invalid');
+      expect(chat.headers.get('set-cookie')).toBeNull();
+      expect(model.calls).toHaveLength(0);
+    },
+  );
+
+  it('counts new conversations where one is created, so no header skips the limit', async () => {
+    const model = new ScriptedModel(Array.from({ length: 3 }, () => [assistantMessage('Hello')]));
+    const { baseUrl } = await start(model, { PARLEY_RATE_IP_SESSIONS: '2' });
+    const created = await sendChat(baseUrl, { message: 'hi' });
+    expect(created.status).toBe(200);
+    // Refused and invalid requests create nothing, so they use up nothing.
+    for (const authorization of ['', 'Bearer forged.token']) {
+      const refused = await streamChat(baseUrl, 'hi', {
+        headers: { Authorization: authorization },
+      });
+      expect(refused.status).toBe(401);
+    }
+    expect((await streamChat(baseUrl, '')).status).toBe(400);
+    // Continuing a conversation is not a new one.
+    const token = created.body.sessionToken;
+    expect((await sendChat(baseUrl, { message: 'again' }, { token })).status).toBe(200);
+    expect((await sendChat(baseUrl, { message: 'second new' })).status).toBe(200);
+    const third = await sendChat(baseUrl, { message: 'third new' });
+    expect(third.status).toBe(429);
+    expect(third.body.error.message).toMatch(/new conversations/);
+  });
+
   it('reads an empty history without creating a session', async () => {
     const { baseUrl } = await start(new ScriptedModel([]));
     const response = await fetch(`${baseUrl}/api/chat/history`);
@@ -303,6 +342,28 @@ describe('idempotency and one turn at a time', () => {
     expect(concurrent.error?.error.code).toBe('turn_in_progress');
     release();
     expect(doneOf(await slow)?.text).toBe('slow');
+  });
+});
+
+describe('reads and ratings are rate limited per address', () => {
+  it('refuses history reads and ratings over their limits with 429', async () => {
+    const { baseUrl } = await start(new ScriptedModel([]), {
+      PARLEY_RATE_IP_READS: '2',
+      PARLEY_RATE_IP_FEEDBACK: '1',
+    });
+    expect((await getHistory(baseUrl)).status).toBe(200);
+    expect((await getHistory(baseUrl)).status).toBe(200);
+    const refused = await getHistory(baseUrl);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    const rate = () =>
+      fetch(`${baseUrl}/api/chat/feedback`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: baseUrl },
+        body: JSON.stringify({ messageId: 'msg_1', rating: 'up' }),
+      });
+    expect((await rate()).status).toBe(404);
+    expect((await rate()).status).toBe(429);
   });
 });
 

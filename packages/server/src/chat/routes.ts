@@ -1,5 +1,6 @@
 import {
   type ChatReply,
+  type ChatRequest,
   ClientId,
   createChatRequestSchema,
   FeedbackRequest,
@@ -11,8 +12,8 @@ import {
 import { type RequestHandler, Router } from 'express';
 import type { Clock } from '../clock.js';
 import { HttpError, toHttpError } from '../http/errors.js';
-import { runMiddleware } from '../http/run-middleware.js';
-import type { SessionIdentity } from '../http/session-identity.js';
+import type { RateLimits } from '../http/rate-limits.js';
+import { type SessionIdentity, sessionOf } from '../http/session-identity.js';
 import { startSse } from '../http/sse.js';
 import { parseInput } from '../http/validate.js';
 import type { TurnTracker } from '../lifecycle/turn-tracker.js';
@@ -30,11 +31,10 @@ export interface ChatRoutesDeps {
   maxMessageLength: number;
   /** A stream still open after this long is ended with a retryable error. */
   maxStreamDurationMs: number;
-  limits: {
-    ipMessages: RequestHandler;
-    ipSessions: RequestHandler;
-    sessionMessages: RequestHandler;
-  };
+  limits: Pick<
+    RateLimits,
+    'ipMessages' | 'ipSessions' | 'sessionMessages' | 'ipReads' | 'ipFeedback'
+  >;
   streams: RequestHandler;
   tracker: TurnTracker;
   metrics: Metrics;
@@ -46,19 +46,28 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
   const router = Router();
   const ChatRequest = createChatRequestSchema(deps.maxMessageLength);
 
+  /** The body and Idempotency-Key, checked before anything is counted or created. */
+  const validChatRequest: RequestHandler = function validChatRequest(req, res, next) {
+    res.locals.chatRequest = parseInput(ChatRequest, req.body);
+    const rawKey = req.get(IDEMPOTENCY_KEY_HEADER);
+    res.locals.idempotencyKey =
+      rawKey === undefined ? undefined : parseInput(ClientId, rawKey, IDEMPOTENCY_KEY_HEADER);
+    next();
+  };
+
   router.post(
     '/api/chat',
     deps.limits.ipMessages,
-    deps.limits.ipSessions,
     deps.streams,
+    validChatRequest,
+    deps.identity.resolve,
+    deps.limits.ipSessions,
+    deps.identity.ensure,
+    deps.limits.sessionMessages,
     async (req, res) => {
-      const body = parseInput(ChatRequest, req.body);
-      const rawKey = req.get(IDEMPOTENCY_KEY_HEADER);
-      const idempotencyKey =
-        rawKey === undefined ? undefined : parseInput(ClientId, rawKey, IDEMPOTENCY_KEY_HEADER);
-      const session = await deps.identity.findOrCreate(req, res);
-      res.locals.sessionId = session.id;
-      await runMiddleware(deps.limits.sessionMessages, req, res);
+      const body = res.locals.chatRequest as ChatRequest;
+      const idempotencyKey = res.locals.idempotencyKey as string | undefined;
+      const session = sessionOf(res)!;
       // One controller per turn, aborted by whichever comes first: the visitor leaving, the
       // stream deadline or a shutdown that stops waiting. Cheaper than combining signals.
       const abort = new AbortController();
@@ -133,8 +142,8 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
     },
   );
 
-  router.get('/api/chat/history', async (req, res) => {
-    const session = await deps.identity.find(req, res);
+  router.get('/api/chat/history', deps.limits.ipReads, deps.identity.resolve, async (_req, res) => {
+    const session = sessionOf(res);
     const body: HistoryResponse = {
       messages: session ? await deps.store.getTranscript(session.id) : [],
     };
@@ -147,7 +156,7 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
     res.status(204).end();
   });
 
-  router.post('/api/chat/feedback', async (req, res) => {
+  router.post('/api/chat/feedback', deps.limits.ipFeedback, async (req, res) => {
     const feedback = parseInput(FeedbackRequest, req.body);
     const session = await deps.identity.find(req, res);
     const transcript = session ? await deps.store.getTranscript(session.id) : [];

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { HttpError } from './errors.js';
 
 /**
  * Whether the request carries `Authorization: Bearer <expected>`. Both sides are hashed before the
@@ -18,4 +19,24 @@ export function bearerTokenMatches(req: Request, expected: string): boolean {
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
+}
+
+/**
+ * Lets a request through only with `Authorization: Bearer <token>`; anything else, and every
+ * request while no token is configured, gets the same `404 not_found` as a route that does not
+ * exist. A refused request is marked `res.locals.authFailed`, which the `authFailures` rate limit
+ * counts, so guessing at the token is throttled per address.
+ *
+ * @example
+ * router.use('/api/admin', limits.authFailures, requireBearerToken(config.adminToken));
+ */
+export function requireBearerToken(token: string | undefined): RequestHandler {
+  return function requireBearerTokenMiddleware(req, res, next) {
+    if (token !== undefined && bearerTokenMatches(req, token)) {
+      next();
+      return;
+    }
+    res.locals.authFailed = true;
+    next(new HttpError('not_found', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
+  };
 }

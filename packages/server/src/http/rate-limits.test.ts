@@ -7,15 +7,15 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../config.js';
 import { describeWithRedis, redisTestUrl } from '../test-support/redis.js';
-import { errorHandler } from './errors.js';
+import { errorHandler, HttpError } from './errors.js';
 import {
+  AUTH_FAILURES_PER_WINDOW,
   createRateLimits,
   type LimiterName,
   type RateLimits,
   type RateLimitsOptions,
   rateLimitsDisabledWarning,
 } from './rate-limits.js';
-import { runMiddleware } from './run-middleware.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -25,6 +25,8 @@ function limitsConfig(overrides: Partial<Config['limits']> = {}): Config['limits
     ipMessagesPerMinute: 2,
     sessionMessagesPerMinute: 2,
     ipSessionsPerHour: 2,
+    ipReadsPerMinute: 2,
+    ipFeedbackPerMinute: 2,
     maxStreamsPerIp: 4,
     turnsPerDay: 200,
     tokensPerDay: 300_000,
@@ -40,13 +42,19 @@ function buildApp(limits: RateLimits): Express {
   const ok = (_req: express.Request, res: express.Response) => {
     res.json({ ok: true });
   };
+  // Stands in for the session middleware: `X-Test-Session` is the caller's resolved session.
+  const session: express.RequestHandler = (req, res, next) => {
+    const id = req.get('x-test-session');
+    if (id) res.locals.session = { id, token: id, created: false };
+    next();
+  };
   app.post('/ip-messages', limits.ipMessages, ok);
-  app.post('/ip-sessions', limits.ipSessions, ok);
-  app.post('/session-messages', async (req, res) => {
-    const session = req.get('x-test-session');
-    if (session) res.locals.sessionId = session;
-    await runMiddleware(limits.sessionMessages, req, res);
-    res.json({ ok: true });
+  app.post('/ip-sessions', session, limits.ipSessions, ok);
+  app.post('/session-messages', session, limits.sessionMessages, ok);
+  app.post('/operator', limits.authFailures, (req, res, next) => {
+    if (req.get('authorization') === 'Bearer right') return ok(req, res);
+    res.locals.authFailed = true;
+    next(new HttpError('not_found', 'No route'));
   });
   app.use(errorHandler({ logger: silent }));
   return app;
@@ -149,21 +157,43 @@ describe('createRateLimits (memory store)', () => {
     expect(limited).toEqual(['session-messages']);
   });
 
-  it('counts new sessions only for requests without session credentials', async () => {
+  it('counts new sessions only for requests that resolved no session, whatever headers they carry', async () => {
     const { limits } = start();
     const baseUrl = await listen(buildApp(limits));
     const ip = freshIp();
-    expect((await post(baseUrl, '/ip-sessions', ip)).status).toBe(200);
-    expect((await post(baseUrl, '/ip-sessions', ip)).status).toBe(200);
+    // An empty or bogus Authorization header resolves no session: it is counted like any other.
+    expect((await post(baseUrl, '/ip-sessions', ip, { Authorization: '' })).status).toBe(200);
+    expect((await post(baseUrl, '/ip-sessions', ip, { Authorization: 'Bearer x' })).status).toBe(
+      200,
+    );
     expect((await post(baseUrl, '/ip-sessions', ip)).status).toBe(429);
 
-    const withToken = await post(baseUrl, '/ip-sessions', ip, { Authorization: 'Bearer abc' });
-    expect(withToken.status).toBe(200);
-    expect(withToken.headers.get('ratelimit')).toBeNull();
-    const withCookie = await post(baseUrl, '/ip-sessions', ip, {
-      Cookie: '__Host-parley_session=abc',
-    });
-    expect(withCookie.status).toBe(200);
+    const withSession = await post(baseUrl, '/ip-sessions', ip, { 'X-Test-Session': 's_1' });
+    expect(withSession.status).toBe(200);
+    expect(withSession.headers.get('ratelimit')).toBeNull();
+  });
+
+  it('throttles failed operator-token attempts per address, and only failed ones', async () => {
+    const { limits, limited } = start();
+    const baseUrl = await listen(buildApp(limits));
+    const ip = freshIp();
+    for (let i = 0; i < 30; i++) {
+      const ok = await post(baseUrl, '/operator', ip, { Authorization: 'Bearer right' });
+      expect(ok.status).toBe(200);
+    }
+    for (let i = 0; i < AUTH_FAILURES_PER_WINDOW; i++) {
+      expect((await post(baseUrl, '/operator', ip, { Authorization: 'Bearer wrong' })).status).toBe(
+        404,
+      );
+    }
+    const refused = await post(baseUrl, '/operator', ip, { Authorization: 'Bearer right' });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+    expect(limited).toEqual(['auth-failures']);
+    // Another address is not affected.
+    expect(
+      (await post(baseUrl, '/operator', freshIp(), { Authorization: 'Bearer x' })).status,
+    ).toBe(404);
   });
 
   it('puts IPv6 addresses of one /56 in one bucket and other /56s in their own', async () => {
@@ -235,6 +265,29 @@ await describeWithRedis('createRateLimits (Redis store)', () => {
     expect(await redisA.get(`${keyPrefix}ip-msg:${ip}`)).toBe('4');
     expect(await redisA.get(`${keyPrefix}ip-sessions:${ip}`)).toBe('1');
     expect(await redisA.pttl(`${keyPrefix}ip-sessions:${ip}`)).toBeGreaterThan(59 * 60_000);
+  });
+
+  it('enforces limits built on a client that was not connected yet, once it connects', async () => {
+    // What start-up used to do: a client without an offline queue, limiters built at once. The
+    // script load fails; the limiter must recover instead of letting everything through.
+    const late = new Redis(redisTestUrl, { lazyConnect: true, enableOfflineQueue: false });
+    late.on('error', () => {});
+    const { limits } = start({ redis: late, keyPrefix });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(limits.health.failing()).toContain('ip-messages');
+    // The failed command made ioredis connect in the background.
+    if (late.status !== 'ready') await new Promise((resolve) => late.once('ready', resolve));
+    try {
+      const baseUrl = await listen(buildApp(limits));
+      const ip = freshIp();
+      expect((await post(baseUrl, '/ip-messages', ip)).status).toBe(200);
+      expect((await post(baseUrl, '/ip-messages', ip)).status).toBe(200);
+      const refused = await post(baseUrl, '/ip-messages', ip);
+      expect(refused.status).toBe(429);
+      expect(limits.health.failing()).not.toContain('ip-messages');
+    } finally {
+      late.disconnect();
+    }
   });
 
   it('shares an IPv6 /56 bucket across instances', async () => {

@@ -5,10 +5,20 @@ import type { Logger } from 'pino';
 import { type RedisReply, RedisStore } from 'rate-limit-redis';
 import type { Config } from '../config.js';
 import { HttpError } from './errors.js';
-import { readCookie, SESSION_COOKIE } from './session-identity.js';
+import { createRateLimitHealth, type RateLimitHealth } from './rate-limit-health.js';
 
 /** The limiters by name; the name labels `parley_rate_limited_total` and the `RateLimit` header. */
-export type LimiterName = 'ip-messages' | 'session-messages' | 'ip-sessions';
+export type LimiterName =
+  | 'ip-messages'
+  | 'session-messages'
+  | 'ip-sessions'
+  | 'ip-reads'
+  | 'ip-feedback'
+  | 'auth-failures';
+
+/** Failed operator-token attempts allowed per address in {@link AUTH_FAILURE_WINDOW_MS}. */
+export const AUTH_FAILURES_PER_WINDOW = 20;
+export const AUTH_FAILURE_WINDOW_MS = 15 * 60_000;
 
 /** Where Redis keeps the counters; one sub-prefix per limiter so their counts never mix. */
 export const DEFAULT_RATE_LIMIT_PREFIX = 'parley:rl:';
@@ -23,6 +33,10 @@ export interface RateLimitsOptions {
   logger: Logger;
   /** Called on every refused request (metrics). */
   onLimited?: (limiter: LimiterName) => void;
+  /** Called on every failed call to a shared store (metrics). */
+  onStoreError?: (limiter: string) => void;
+  /** Called when a limiter's shared store goes down or comes back (metrics). */
+  onStoreStateChange?: (limiter: string, failing: boolean) => void;
   /** Key prefix in Redis; default {@link DEFAULT_RATE_LIMIT_PREFIX}. */
   keyPrefix?: string;
 }
@@ -31,16 +45,28 @@ export interface RateLimits {
   /** Messages per minute per client IP. Mount on `POST /api/chat`. */
   ipMessages: RequestHandler;
   /**
-   * Messages per minute per session. Keys by `res.locals.sessionId`, which the route sets once it
-   * has resolved the caller's session; without it the limiter passes. So it must run after
-   * session resolution, inside the chat route (see `runMiddleware`).
+   * Messages per minute per session. Keys by `res.locals.session.id`, so it goes after the
+   * middleware that resolves the session; without a session the limiter passes.
    */
   sessionMessages: RequestHandler;
   /**
-   * New sessions per hour per client IP. A message that presents no session credentials (no
-   * Bearer token, no session cookie) is about to create a session, so only those count.
+   * New sessions per hour per client IP. Goes between resolving the caller's session and creating
+   * one: it counts exactly the requests that are about to create a session (`res.locals.session`
+   * unset after resolution), whatever headers they carry.
    */
   ipSessions: RequestHandler;
+  /** History pages and event streams opened per minute per client IP. */
+  ipReads: RequestHandler;
+  /** Ratings per minute per client IP. */
+  ipFeedback: RequestHandler;
+  /**
+   * Failed operator-token attempts per client IP: {@link AUTH_FAILURES_PER_WINDOW} in 15 minutes,
+   * then every request from that address is refused until the window ends. A route marks a
+   * failed attempt with `res.locals.authFailed = true`; other requests are not counted.
+   */
+  authFailures: RequestHandler;
+  /** Whether every limiter can reach its counters (read by `/readyz`). */
+  health: RateLimitHealth;
 }
 
 interface LimiterSpec {
@@ -51,6 +77,8 @@ interface LimiterSpec {
   message: string;
   key: (req: Request, res: Response) => string;
   skip?: (req: Request, res: Response) => boolean;
+  /** Count only requests this calls unsuccessful (failed sign-ins). */
+  failed?: (req: Request, res: Response) => boolean;
 }
 
 /**
@@ -66,15 +94,33 @@ interface LimiterSpec {
  */
 export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const { config } = options;
+  const health = createRateLimitHealth({
+    logger: options.logger,
+    ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
+    ...(options.onStoreStateChange ? { onStateChange: options.onStoreStateChange } : {}),
+  });
   if (!config.enabled) {
-    return { ipMessages: passThrough, sessionMessages: passThrough, ipSessions: passThrough };
+    return {
+      ipMessages: passThrough,
+      sessionMessages: passThrough,
+      ipSessions: passThrough,
+      ipReads: passThrough,
+      ipFeedback: passThrough,
+      authFailures: passThrough,
+      health,
+    };
   }
   const prefix = options.keyPrefix ?? DEFAULT_RATE_LIMIT_PREFIX;
-  const build = (spec: LimiterSpec) => buildLimiter(spec, options);
+  const build = (spec: LimiterSpec) => {
+    const store = options.redis ? redisStore(`${prefix}${spec.prefix}`, options.redis) : undefined;
+    return buildLimiter(spec, options, store && health.observe(spec.name, store));
+  };
+  const sessionId = (res: Response): string | undefined =>
+    (res.locals.session as { id?: string } | undefined)?.id;
   return {
     ipMessages: build({
       name: 'ip-messages',
-      prefix: `${prefix}ip-msg:`,
+      prefix: 'ip-msg:',
       windowMs: 60_000,
       limit: config.ipMessagesPerMinute,
       message: 'Too many messages from your network. Please wait a moment and try again.',
@@ -82,22 +128,48 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     }),
     sessionMessages: build({
       name: 'session-messages',
-      prefix: `${prefix}session-msg:`,
+      prefix: 'session-msg:',
       windowMs: 60_000,
       limit: config.sessionMessagesPerMinute,
       message: 'You are sending messages too quickly. Please wait a moment and try again.',
-      key: (_req, res) => String(res.locals.sessionId),
-      skip: (_req, res) => typeof res.locals.sessionId !== 'string' || res.locals.sessionId === '',
+      key: (_req, res) => String(sessionId(res)),
+      skip: (_req, res) => !sessionId(res),
     }),
     ipSessions: build({
       name: 'ip-sessions',
-      prefix: `${prefix}ip-sessions:`,
+      prefix: 'ip-sessions:',
       windowMs: 60 * 60_000,
       limit: config.ipSessionsPerHour,
       message: 'Too many new conversations from your network. Please try again later.',
       key: (req) => clientIpKey(req),
-      skip: (req) => presentsSession(req),
+      skip: (_req, res) => res.locals.session !== undefined,
     }),
+    ipReads: build({
+      name: 'ip-reads',
+      prefix: 'ip-reads:',
+      windowMs: 60_000,
+      limit: config.ipReadsPerMinute,
+      message: 'Too many requests from your network. Please wait a moment and try again.',
+      key: (req) => clientIpKey(req),
+    }),
+    ipFeedback: build({
+      name: 'ip-feedback',
+      prefix: 'ip-feedback:',
+      windowMs: 60_000,
+      limit: config.ipFeedbackPerMinute,
+      message: 'Too many ratings from your network. Please wait a moment and try again.',
+      key: (req) => clientIpKey(req),
+    }),
+    authFailures: build({
+      name: 'auth-failures',
+      prefix: 'auth-fail:',
+      windowMs: AUTH_FAILURE_WINDOW_MS,
+      limit: AUTH_FAILURES_PER_WINDOW,
+      message: 'Too many failed sign-in attempts from your network. Please try again later.',
+      key: (req) => clientIpKey(req),
+      failed: (_req, res) => res.locals.authFailed === true,
+    }),
+    health,
   };
 }
 
@@ -122,7 +194,12 @@ export function clientIpKey(req: Request): string {
   return ipKeyGenerator(ip, IPV6_SUBNET);
 }
 
-function buildLimiter(spec: LimiterSpec, options: RateLimitsOptions): RequestHandler {
+function buildLimiter(
+  spec: LimiterSpec,
+  options: RateLimitsOptions,
+  store: Store | undefined,
+): RequestHandler {
+  const failed = spec.failed;
   const handler = rateLimit({
     windowMs: spec.windowMs,
     limit: spec.limit,
@@ -131,12 +208,18 @@ function buildLimiter(spec: LimiterSpec, options: RateLimitsOptions): RequestHan
     identifier: spec.name,
     keyGenerator: spec.key,
     ...(spec.skip ? { skip: spec.skip } : {}),
-    store: createStore(spec.prefix, options.redis),
-    // A Redis hiccup must not take the chat down with it; the error is logged.
+    ...(failed
+      ? { skipSuccessfulRequests: true, requestWasSuccessful: (req, res) => !failed(req, res) }
+      : {}),
+    ...(store ? { store } : {}),
+    // A Redis hiccup must not take the chat down with it. The library would log every request it
+    // lets through; the store's health tracker logs once when it fails and once when it recovers.
     passOnStoreError: true,
     logger: {
-      error: (error, message) =>
-        options.logger.error({ err: errorSummary(error), limiter: spec.name }, message),
+      error: (error, message) => {
+        if (message?.includes('error from store')) return;
+        options.logger.error({ err: errorSummary(error), limiter: spec.name }, message);
+      },
       warn: (error, message) =>
         options.logger.warn({ err: errorSummary(error), limiter: spec.name }, message),
     },
@@ -153,21 +236,12 @@ function buildLimiter(spec: LimiterSpec, options: RateLimitsOptions): RequestHan
   };
 }
 
-function createStore(prefix: string, redis: Redis | undefined): Store | undefined {
-  if (!redis) return undefined;
+function redisStore(prefix: string, redis: Redis): Store {
   return new RedisStore({
     prefix,
     sendCommand: (command: string, ...args: string[]) =>
       redis.call(command, ...args) as Promise<RedisReply>,
   });
-}
-
-/** Whether the request carries session credentials (so it will not create a new session). */
-function presentsSession(req: Request): boolean {
-  return (
-    req.get('authorization') !== undefined ||
-    readCookie(req.get('cookie'), SESSION_COOKIE) !== undefined
-  );
 }
 
 function errorSummary(error: unknown): { name?: string; message: string } {

@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import { parse as parseCookies } from 'cookie';
+import type { Request, RequestHandler, Response } from 'express';
 import type { ParleyStore } from '../sessions/store.js';
 import { createSessionId, type TokenSigner } from '../sessions/tokens.js';
 import { HttpError } from './errors.js';
@@ -10,7 +11,7 @@ import { HttpError } from './errors.js';
  */
 export const SESSION_COOKIE = '__Host-parley_session';
 
-/** The caller's session as resolved from the request. */
+/** The caller's session as resolved from the request; routes read it from `res.locals.session`. */
 export interface VisitorSession {
   id: string;
   token: string;
@@ -26,21 +27,46 @@ export interface SessionIdentityOptions {
   onCreated?: () => void;
 }
 
+const BEARER = /^Bearer +([^\s]+) *$/i;
+
+/** The session a route resolved earlier in its chain (undefined when the caller has none). */
+export function sessionOf(res: Response): VisitorSession | undefined {
+  return res.locals.session as VisitorSession | undefined;
+}
+
+function invalidSession(): HttpError {
+  return new HttpError(
+    'session_invalid',
+    'Your session has expired or is not valid; start a new conversation',
+  );
+}
+
 /**
  * Resolves who is calling. Only the server issues session ids; the signed id travels as the
- * cookie or as `Authorization: Bearer`, and either is accepted. A presented token that does not
- * verify, or names an expired or deleted session, is never adopted: 401 `session_invalid`.
+ * cookie or as `Authorization: Bearer`, and either is accepted. Credentials that are presented but
+ * do not hold up are never ignored, adopted or replaced by a new session: a token that does not
+ * verify, names an expired or deleted session, or an `Authorization` header that is empty or not
+ * `Bearer <token>` all get 401 `session_invalid`.
+ *
+ * Routes use the middleware: `resolve` sets `res.locals.session` to the caller's session or leaves
+ * it undefined, and `ensure` creates one when there is none. Whatever sits between the two (the
+ * new-session rate limit) sees exactly the requests that are about to create a session.
+ *
+ * @example
+ * router.post('/api/chat', identity.resolve, limits.ipSessions, identity.ensure, handler);
  */
 export function createSessionIdentity(options: SessionIdentityOptions) {
   const { signer, store, ttlMs } = options;
 
   function presentedToken(req: Request): { token: string; fromCookie: boolean } | undefined {
     const auth = req.get('authorization');
-    if (auth) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-      return { token: match?.[1] ?? '', fromCookie: false };
+    if (auth !== undefined) {
+      const token = BEARER.exec(auth)?.[1];
+      if (!token) throw invalidSession();
+      return { token, fromCookie: false };
     }
-    const cookie = readCookie(req.get('cookie'), SESSION_COOKIE);
+    const header = req.get('cookie');
+    const cookie = header ? parseCookies(header)[SESSION_COOKIE] : undefined;
     return cookie === undefined ? undefined : { token: cookie, fromCookie: true };
   }
 
@@ -80,19 +106,11 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
     const session = id === undefined ? undefined : await store.getSession(id);
     if (!id || !session) {
       if (presented.fromCookie) clearCookie(res);
-      throw new HttpError(
-        'session_invalid',
-        'Your session has expired or is not valid; start a new conversation',
-      );
+      throw invalidSession();
     }
     // Sliding expiry: a cookie lives as long as the session's idle TTL from the last use.
     if (presented.fromCookie && options.refreshCookie !== false) setCookie(res, presented.token);
     return { id, token: presented.token, created: false };
-  }
-
-  /** The caller's session, created now (lazily, on the first message) when there is none. */
-  async function findOrCreate(req: Request, res: Response): Promise<VisitorSession> {
-    return (await find(req, res)) ?? create(res);
   }
 
   /** Issues a new session: a fresh random id, its signed token, and the cookie. */
@@ -114,18 +132,17 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
     return true;
   }
 
-  return { find, findOrCreate, create, destroy };
+  const resolve: RequestHandler = async function resolveSession(req, res, next) {
+    res.locals.session = await find(req, res);
+    next();
+  };
+
+  const ensure: RequestHandler = async function ensureSession(_req, res, next) {
+    res.locals.session ??= await create(res);
+    next();
+  };
+
+  return { find, create, destroy, resolve, ensure };
 }
 
 export type SessionIdentity = ReturnType<typeof createSessionIdentity>;
-
-/** Reads one cookie by name from a Cookie header. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq === -1) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}

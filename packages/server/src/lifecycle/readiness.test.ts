@@ -67,4 +67,17 @@ describe('readinessRoute', () => {
     expect(res.body).toStrictEqual({ status: 'store_unreachable' });
     expect(Date.now() - started).toBeLessThan(1_000);
   });
+
+  it('answers 503 rate_limits_unavailable, naming the limiters, while a limiter store fails', async () => {
+    const res = await readyz({
+      store: healthyStore,
+      tracker: createTurnTracker(),
+      rateLimits: { failing: () => ['ip-messages', 'ip-sessions'] },
+    });
+    expect(res.status).toBe(503);
+    expect(res.body).toStrictEqual({
+      status: 'rate_limits_unavailable',
+      failingLimiters: ['ip-messages', 'ip-sessions'],
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { RateLimitHealth } from '../http/rate-limit-health.js';
 import type { ParleyStore } from '../sessions/store.js';
 import type { TurnTracker } from './turn-tracker.js';
 
@@ -7,20 +8,26 @@ export const READINESS_STORE_TIMEOUT_MS = 1_000;
 
 /** The `/readyz` body: an operations endpoint, read by load balancers and orchestrators. */
 export interface ReadinessResponse {
-  status: 'ready' | 'draining' | 'store_unreachable';
+  status: 'ready' | 'draining' | 'store_unreachable' | 'rate_limits_unavailable';
+  /** With `rate_limits_unavailable`: the limiters that cannot reach their counters. */
+  failingLimiters?: string[];
 }
 
 export interface ReadinessRouteOptions {
   store: Pick<ParleyStore, 'ping'>;
   tracker: Pick<TurnTracker, 'draining'>;
+  /** The rate limiters' stores; absent when every limiter counts in memory. */
+  rateLimits?: RateLimitHealth;
   /** Default {@link READINESS_STORE_TIMEOUT_MS}. */
   timeoutMs?: number;
 }
 
 /**
  * `GET /readyz`: whether this instance should get new traffic. 200 `ready` when the store answers
- * a ping within a second and the instance is not shutting down; otherwise 503 with `draining` or
- * `store_unreachable`, so a load balancer sends visitors to another instance. `/healthz` stays the
+ * a ping within a second, every rate limiter reaches its counters, and the instance is not
+ * shutting down; otherwise 503 with `draining`, `store_unreachable` or `rate_limits_unavailable`
+ * (the limits are not enforced while their store fails), so a load balancer sends visitors to
+ * another instance. `/healthz` stays the
  * liveness check: a draining or store-less process is still alive and must not be restarted for it.
  *
  * @example
@@ -30,12 +37,16 @@ export function readinessRoute(options: ReadinessRouteOptions): Router {
   const timeoutMs = options.timeoutMs ?? READINESS_STORE_TIMEOUT_MS;
   const router = Router();
   router.get('/readyz', async function readiness(_req, res) {
+    const failingLimiters = options.rateLimits?.failing() ?? [];
     const status = options.tracker.draining
       ? 'draining'
-      : (await pingWithin(options.store, timeoutMs))
-        ? 'ready'
-        : 'store_unreachable';
-    const body: ReadinessResponse = { status };
+      : !(await pingWithin(options.store, timeoutMs))
+        ? 'store_unreachable'
+        : failingLimiters.length > 0
+          ? 'rate_limits_unavailable'
+          : 'ready';
+    const body: ReadinessResponse =
+      status === 'rate_limits_unavailable' ? { status, failingLimiters } : { status };
     res.setHeader('Cache-Control', 'no-store');
     res.status(status === 'ready' ? 200 : 503).json(body);
   });

@@ -1,12 +1,13 @@
-import { Router } from 'express';
-import { bearerTokenMatches } from '../http/bearer-token.js';
-import { HttpError } from '../http/errors.js';
+import { type RequestHandler, Router } from 'express';
+import { requireBearerToken } from '../http/bearer-token.js';
 import type { Metrics } from './metrics.js';
 
 export interface MetricsRouteOptions {
   metrics: Metrics;
   /** `PARLEY_METRICS_TOKEN`; when set, scrapers must send `Authorization: Bearer <token>`. */
   token: string | undefined;
+  /** Throttles failed token attempts per address (the `authFailures` rate limit). */
+  authFailures?: RequestHandler;
 }
 
 /**
@@ -24,10 +25,11 @@ export interface MetricsRouteOptions {
  */
 export function metricsRoute(options: MetricsRouteOptions): Router {
   const router = Router();
-  router.get('/metrics', async function metricsEndpoint(req, res) {
-    if (options.token !== undefined && !bearerTokenMatches(req, options.token)) {
-      throw new HttpError('not_found', `No route for ${req.method} ${req.path}`);
-    }
+  if (options.token !== undefined) {
+    if (options.authFailures) router.use('/metrics', options.authFailures);
+    router.use('/metrics', requireBearerToken(options.token));
+  }
+  router.get('/metrics', async function metricsEndpoint(_req, res) {
     const body = await options.metrics.registry.metrics();
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Type', options.metrics.registry.contentType);

@@ -32,6 +32,10 @@ export interface Metrics {
   ticketCreated(): void;
   feedback(rating: 'up' | 'down'): void;
   rateLimited(limiter: string): void;
+  /** A rate limiter's shared store failed one call (the request passed unlimited). */
+  rateLimitStoreError(limiter: string): void;
+  /** A rate limiter's shared store went down (true) or recovered (false). */
+  rateLimitStoreFailing(limiter: string, failing: boolean): void;
   modelTokens(usage: { inputTokens: number; outputTokens: number }): void;
 }
 
@@ -107,6 +111,18 @@ export function createMetrics(): Metrics {
     labelNames: ['rating'] as const,
     registers,
   });
+  const rateLimitStoreErrors = new Counter({
+    name: 'parley_rate_limit_store_errors_total',
+    help: 'Calls to a rate limiter store that failed; each let a request through unlimited.',
+    labelNames: ['limiter'] as const,
+    registers,
+  });
+  const rateLimitStoreFailing = new Gauge({
+    name: 'parley_rate_limit_store_failing',
+    help: '1 while a rate limiter cannot reach its store (its limit is not enforced), else 0.',
+    labelNames: ['limiter'] as const,
+    registers,
+  });
   const rateLimited = new Counter({
     name: 'parley_rate_limited_total',
     help: 'Requests refused by a rate limit, by limiter.',
@@ -155,6 +171,12 @@ export function createMetrics(): Metrics {
     },
     feedback(rating) {
       feedback.inc({ rating });
+    },
+    rateLimitStoreError(limiter) {
+      rateLimitStoreErrors.inc({ limiter });
+    },
+    rateLimitStoreFailing(limiter, failing) {
+      rateLimitStoreFailing.set({ limiter }, failing ? 1 : 0);
     },
     rateLimited(limiter) {
       rateLimited.inc({ limiter });

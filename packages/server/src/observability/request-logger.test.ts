@@ -3,19 +3,34 @@ import type { AddressInfo } from 'node:net';
 import express, { Router } from 'express';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addLogFields, hashSessionId, requestLogger } from './request-logger.js';
+import { hashSessionId } from '../logger.js';
+import { addLogFields, requestLogger } from './request-logger.js';
 
 const lines: string[] = [];
 let server: Server;
 let baseUrl = '';
+let untrusting: Server;
+let untrustingUrl = '';
+
+async function listen(app: express.Express): Promise<[Server, string]> {
+  const listening = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => listening.once('listening', resolve));
+  return [listening, `http://127.0.0.1:${(listening.address() as AddressInfo).port}`];
+}
 
 beforeAll(async () => {
   const logger = pino(
     { level: 'info', base: { service: 'parley' } },
     { write: (line: string) => lines.push(line) },
   );
+  const direct = express();
+  direct.use(requestLogger({ logger }));
+  direct.get('/ping', (_req, res) => {
+    res.end();
+  });
+  [untrusting, untrustingUrl] = await listen(direct);
   const app = express();
-  app.use(requestLogger({ logger }));
+  app.use(requestLogger({ logger, trustRequestId: true }));
   app.use(express.json());
   app.post('/api/chat', (req, res) => {
     req.log.info({ step: 'accepted' }, 'turn accepted');
@@ -37,11 +52,12 @@ beforeAll(async () => {
   app.get('/healthz', (req, res) => {
     res.status(req.query.fail ? 500 : 200).json({ status: 'ok' });
   });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  [server, baseUrl] = await listen(app);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(async () => {
+  for (const s of [server, untrusting])
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+});
 beforeEach(() => {
   lines.length = 0;
 });
@@ -111,7 +127,15 @@ describe('requestLogger', () => {
     }
   });
 
-  it('keeps a sane incoming X-Request-Id and replaces anything else', async () => {
+  it('ignores an incoming X-Request-Id unless a trusted proxy set it', async () => {
+    const res = await fetch(`${untrustingUrl}/ping`, { headers: { 'X-Request-Id': 'planted-id' } });
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const [line] = await logged(1);
+    expect(line?.reqId).toBe(res.headers.get('x-request-id'));
+    expect(lines.join('')).not.toContain('planted-id');
+  });
+
+  it('keeps a sane X-Request-Id from a trusted proxy and replaces anything else', async () => {
     const sane = await fetch(`${baseUrl}/api/admin/tickets/tkt_42`, {
       headers: { 'X-Request-Id': 'edge-7f3a_99' },
     });

@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { hashSessionId } from '../logger.js';
 
 /** The request id header, read from trusted callers and always echoed back. */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -36,17 +37,12 @@ export interface RequestLoggerOptions {
   logger: Logger;
   /** Paths logged only when they fail (status ≥ 500); default {@link QUIET_PATHS}. */
   quietPaths?: readonly string[];
-}
-
-/**
- * A session id as it may appear in logs: the first 16 hex characters of its SHA-256. Enough to
- * follow one conversation through the logs, useless for taking it over.
- *
- * @example
- * addLogFields(res, { session: hashSessionId(session.id) });
- */
-export function hashSessionId(id: string): string {
-  return createHash('sha256').update(id).digest('hex').slice(0, 16);
+  /**
+   * Whether an incoming `X-Request-Id` is taken over. Only a proxy Parley trusts
+   * (`PARLEY_TRUST_PROXY` > 0) sets one; from anyone else it would let a client plant ids in the
+   * logs (to collide with or impersonate other requests), so it is ignored. Default false.
+   */
+  trustRequestId?: boolean;
 }
 
 /**
@@ -67,8 +63,9 @@ export function addLogFields(res: Response, fields: LogFields): void {
  * `responseTime` in ms, plus the route's `res.locals.logFields`. Nothing else of the request is
  * logged: no headers (so no Authorization or Cookie), no query string, no body.
  *
- * The request id comes from an incoming `X-Request-Id` when it looks like one (≤ 64 characters of
- * `[A-Za-z0-9_-]`, as proxies generate them) so logs join up across hops; otherwise a new UUID.
+ * The request id comes from an incoming `X-Request-Id` when the request came through a trusted
+ * proxy and the id looks like one (≤ 64 characters of `[A-Za-z0-9_-]`, as proxies generate them),
+ * so logs join up across hops; otherwise it is a new UUID.
  * It is returned as `X-Request-Id` and bound to `req.log`, so route logs carry it too.
  *
  * @example
@@ -82,7 +79,7 @@ export function requestLogger(options: RequestLoggerOptions): RequestHandler {
   const middleware = pinoHttp({
     logger: options.logger,
     genReqId: (req, res) => {
-      const incoming = req.headers['x-request-id'];
+      const incoming = options.trustRequestId ? req.headers['x-request-id'] : undefined;
       const id =
         typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
       res.setHeader(REQUEST_ID_HEADER, id);

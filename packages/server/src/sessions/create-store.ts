@@ -13,6 +13,8 @@ export interface CreateStoreOptions {
   maxMemorySessions?: number;
   /** How long to wait for Redis to answer at start-up; default 5 s. */
   redisConnectTimeoutMs?: number;
+  /** Prefix of the Redis store's keys. */
+  redisKeyPrefix?: string;
 }
 
 /**
@@ -47,7 +49,12 @@ export async function createStore(spec: string, options: CreateStoreOptions): Pr
   }
 
   if (value.startsWith('redis://') || value.startsWith('rediss://')) {
-    const store = new RedisStore({ url: value, clock, limits });
+    const store = new RedisStore({
+      url: value,
+      clock,
+      limits,
+      ...(options.redisKeyPrefix ? { keyPrefix: options.redisKeyPrefix } : {}),
+    });
     try {
       await store.ready(options.redisConnectTimeoutMs ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS);
     } catch (error) {
@@ -72,7 +79,10 @@ function redactSpec(value: string): string {
  * records live as long as an idle session, so a retry is recognised for as long as it could come.
  */
 export function createStoreFromConfig(
-  config: Pick<Config, 'store' | 'sessionTtlMs' | 'sessionMaxAgeMs' | 'memoryMaxSessions'>,
+  config: Pick<
+    Config,
+    'store' | 'sessionTtlMs' | 'sessionMaxAgeMs' | 'memoryMaxSessions' | 'redisPrefix'
+  >,
   clock: Clock,
 ): Promise<ParleyStore> {
   return createStore(config.store, {
@@ -83,5 +93,6 @@ export function createStoreFromConfig(
       idempotencyTtlMs: config.sessionTtlMs,
     },
     maxMemorySessions: config.memoryMaxSessions,
+    redisKeyPrefix: config.redisPrefix,
   });
 }

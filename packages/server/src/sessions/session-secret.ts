@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MIN_SESSION_SECRET_LENGTH } from '../config.js';
 
-/** HMAC-SHA256 keys shorter than this are too easy to guess offline. */
-export const MIN_SESSION_SECRET_LENGTH = 32;
 /** File in the data directory holding the generated development secret. */
 export const DEV_SECRET_FILE = 'session-secret';
 
 export interface ResolveSessionSecretsOptions {
-  /** The raw PARLEY_SESSION_SECRET value: one secret or a comma-separated list, newest first. */
-  configured?: string;
+  /** The secrets of PARLEY_SESSION_SECRET, newest first, already validated by the config. */
+  configured?: readonly string[] | undefined;
   production: boolean;
   /** Where the development secret is kept between restarts. */
   dataDir: string;
@@ -17,31 +16,17 @@ export interface ResolveSessionSecretsOptions {
 }
 
 /**
- * Decides which secrets sign session tokens. A configured list always wins. Production refuses to
+ * Decides which secrets sign session tokens. A configured list (validated by `loadConfig`) wins. Production refuses to
  * start without one, because a generated secret would log every visitor out on each deploy (or
  * differ between replicas). Development generates one and keeps it in `<dataDir>/session-secret`
  * so sessions survive restarts.
  *
  * @example
- * resolveSessionSecrets({ configured: 'new…,old…', production: true, dataDir, warn });
+ * resolveSessionSecrets({ configured: ['new…', 'old…'], production: true, dataDir, warn });
  * // ['new…', 'old…']
  */
 export function resolveSessionSecrets(options: ResolveSessionSecretsOptions): string[] {
-  const configured = (options.configured ?? '')
-    .split(',')
-    .map((secret) => secret.trim())
-    .filter((secret) => secret.length > 0);
-
-  if (configured.length > 0) {
-    const short = configured.findIndex((secret) => secret.length < MIN_SESSION_SECRET_LENGTH);
-    if (short !== -1) {
-      throw new Error(
-        `PARLEY_SESSION_SECRET: secret #${short + 1} is shorter than ${MIN_SESSION_SECRET_LENGTH} characters; ` +
-          'generate one with `openssl rand -hex 32`.',
-      );
-    }
-    return configured;
-  }
+  if (options.configured && options.configured.length > 0) return [...options.configured];
 
   if (options.production) {
     throw new Error(

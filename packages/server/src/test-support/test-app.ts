@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Model } from '@openai/agents';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { OfflineModel } from '../agent/models/offline-model.js';
 import { createApp, type ParleyApp } from '../app.js';
 import { type Clock, ManualClock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
 import { createKnowledgeBase, DEFAULT_KB_DIR } from '../knowledge/knowledge-base.js';
 import type { KnowledgeBase } from '../knowledge/types.js';
+import { createLogger } from '../logger.js';
 import type { ParleyStore } from '../sessions/store.js';
 import { MemoryStore } from '../sessions/stores/memory-store.js';
 import type { WidgetAsset } from '../web/widget-asset.js';
@@ -23,10 +24,73 @@ export interface TestAppOptions {
   knowledgeBase?: KnowledgeBase;
   sessionSecrets?: string[];
   fetch?: typeof fetch;
-  /** Silent unless a test wants to read the log lines. */
+  /** By default the app logs at debug level into {@link TestApp.logs}, checked for leaks. */
   logger?: Logger;
   /** The built widget to serve at `/widget.js` (browser tests); without it `/widget.js` is 503. */
   widget?: WidgetAsset;
+}
+
+/**
+ * Every line the app logged, and what must never appear in one: the raw ids of the sessions it
+ * created and the text of the messages it stored.
+ */
+export interface LogCapture {
+  lines: string[];
+  /** Throws naming each raw session id or message text found in the log lines. */
+  assertNoLeaks(): void;
+}
+
+/**
+ * A debug-level logger that keeps its lines, over a store that remembers the secrets that must
+ * not reach them. Every test app uses one unless a test brings its own logger, so each integration
+ * test doubles as a check that nothing it does logs a session id or a message.
+ */
+function captureLogs(
+  store: ParleyStore,
+  checkContent: boolean,
+): { logger: Logger; store: ParleyStore; capture: LogCapture } {
+  const lines: string[] = [];
+  const sessionIds = new Set<string>();
+  const texts = new Set<string>();
+  // Short texts ("hi") occur in ordinary words; only distinctive ones are checked.
+  const MIN_TEXT = 12;
+  const watched = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (property === 'createSession') {
+        return (id: string) => {
+          sessionIds.add(id);
+          return value.call(target, id);
+        };
+      }
+      if (property === 'appendMessage') {
+        return (sessionId: string, message: { content: string }) => {
+          if (message.content.trim().length >= MIN_TEXT) texts.add(message.content.trim());
+          return value.call(target, sessionId, message);
+        };
+      }
+      return value.bind(target);
+    },
+  });
+  const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
+  return {
+    logger,
+    store: watched,
+    capture: {
+      lines,
+      assertNoLeaks() {
+        const all = lines.join('\n');
+        const leaks = [
+          ...[...sessionIds].filter((id) => all.includes(id)).map((id) => `session id ${id}`),
+          ...(checkContent
+            ? [...texts].filter((text) => all.includes(text)).map((t) => `message "${t}"`)
+            : []),
+        ];
+        if (leaks.length > 0) throw new Error(`The logs leaked: ${leaks.join(', ')}`);
+      },
+    },
+  };
 }
 
 export interface TestApp {
@@ -36,6 +100,9 @@ export interface TestApp {
   clock: Clock;
   parley: ParleyApp;
   server: Server;
+  /** What the app logged (absent when the test passed its own logger). */
+  logs: LogCapture | undefined;
+  /** Stops the app; fails when the logs leaked a session id or a message. */
   close(): Promise<void>;
 }
 
@@ -59,7 +126,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const store =
+  const baseStore =
     options.store ??
     new MemoryStore({
       clock,
@@ -69,6 +136,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         idempotencyTtlMs: config.sessionTtlMs,
       },
     });
+  const captured = options.logger ? undefined : captureLogs(baseStore, !config.logContent);
+  const store = captured?.store ?? baseStore;
   const model =
     options.model ??
     new OfflineModel({
@@ -82,7 +151,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     modelKind: options.model ? 'custom' : 'offline',
     knowledgeBase: options.knowledgeBase ?? (await sampleKnowledgeBase()),
     clock,
-    logger: options.logger ?? pino({ level: 'silent' }),
+    logger: options.logger ?? captured!.logger,
     sessionSecrets: options.sessionSecrets ?? [TEST_SESSION_SECRET],
     widget: options.widget,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -97,11 +166,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock,
     parley,
     server,
+    logs: captured?.capture,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await parley.drain(1000);
       if (!options.store) await store.close();
+      captured?.capture.assertNoLeaks();
     },
   };
 }
