@@ -3,7 +3,7 @@
 // no test ran at all, so CI cannot go green on an empty run.
 import { existsSync, readFileSync } from 'node:fs';
 
-const packages = ['shared', 'server', 'widget'];
+const packages = ['shared', 'server', 'widget', 'console', 'testkit', 'reliability'];
 let passed = 0;
 let failed = 0;
 let skipped = 0;

@@ -1,6 +1,0 @@
-export {
-  expectLinearScaling,
-  measureScaling,
-  type ScalingOptions,
-  type ScalingResult,
-} from './scaling.js';
