@@ -5,9 +5,8 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { errorHandler, notFound } from '../http/errors.js';
-import { hashSessionId } from '../logger.js';
-import type { Ticket } from '../sessions/store.js';
-import { MemoryStore } from '../sessions/stores/memory-store.js';
+import { openStore, type Store } from '../store/store.js';
+import type { Ticket } from '../store/tickets.js';
 import {
   type AdminFeedback,
   type AdminPage,
@@ -19,28 +18,33 @@ import {
 const TOKEN = 'admin-token-0123456789abcdef';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 
-let store: MemoryStore;
+let clock: ManualClock;
+let store: Store;
 let server: Server | undefined;
 
-beforeEach(() => {
-  const clock = new ManualClock(Date.UTC(2026, 0, 6, 12));
-  store = new MemoryStore({
-    clock,
-    limits: {
-      sessionTtlMs: 86_400_000,
-      sessionMaxAgeMs: 30 * 86_400_000,
-      idempotencyTtlMs: 86_400_000,
+beforeEach(async () => {
+  clock = new ManualClock(Date.UTC(2026, 0, 6, 12));
+  store = await openStore(
+    { kind: 'memory' },
+    {
+      clock,
+      limits: {
+        sessionTtlMs: 86_400_000,
+        sessionMaxAgeMs: 30 * 86_400_000,
+        idempotencyTtlMs: 86_400_000,
+      },
     },
-  });
+  );
 });
 afterEach(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   server = undefined;
+  await store.close();
 });
 
 async function start(token: string | undefined): Promise<string> {
   const app = express();
-  app.use(adminRoutes({ store, token }));
+  app.use(adminRoutes({ store, token, logger: pino({ level: 'silent' }) }));
   app.use(notFound());
   app.use(errorHandler({ logger: pino({ level: 'silent' }) }));
   server = app.listen(0, '127.0.0.1');
@@ -48,10 +52,18 @@ async function start(token: string | undefined): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function ticket(n: number): Ticket {
-  return {
+/** The public id of conversation `sess_<n>`, created on first use. */
+async function conversation(n: number): Promise<string> {
+  const id = `sess_${n}`;
+  const existing = await store.conversations.get(id);
+  return (existing ?? (await store.conversations.create(id))).publicId;
+}
+
+/** Stores ticket `tkt_<n>` of conversation `sess_<n>`, opened at hour n of 2026-01-01. */
+async function createTicket(n: number): Promise<Omit<Ticket, 'status'>> {
+  const ticket: Omit<Ticket, 'status'> = {
     id: `tkt_${n}`,
-    sessionId: `sess_${n}`,
+    conversation: await conversation(n),
     subject: `Subject ${n}`,
     description: `Description ${n}`,
     priority: 'medium',
@@ -59,18 +71,22 @@ function ticket(n: number): Ticket {
     transcript: [
       {
         id: `msg_u${n}`,
+        seq: 1,
         role: 'user',
-        content: `Question ${n}`,
+        text: `Question ${n}`,
         createdAt: '2026-01-01T00:00:00.000Z',
       },
       {
         id: `msg_a${n}`,
+        seq: 2,
         role: 'assistant',
-        content: `Answer ${n}`,
+        text: `Answer ${n}`,
         createdAt: '2026-01-01T00:00:01.000Z',
       },
     ],
   };
+  await store.tickets.create(`sess_${n}`, ticket);
+  return ticket;
 }
 
 async function getJson<T>(
@@ -83,7 +99,7 @@ async function getJson<T>(
 
 describe('adminRoutes', () => {
   it('pages tickets newest first without transcripts, and ends with no nextCursor', async () => {
-    for (let n = 1; n <= 5; n++) await store.createTicket(ticket(n));
+    for (let n = 1; n <= 5; n++) await createTicket(n);
     const baseUrl = await start(TOKEN);
 
     const first = await getJson<AdminPage<AdminTicketSummary>>(
@@ -94,7 +110,7 @@ describe('adminRoutes', () => {
     expect(first.body.items.map((t) => t.id)).toEqual(['tkt_5', 'tkt_4']);
     expect(first.body.items[0]).toStrictEqual({
       id: 'tkt_5',
-      session: hashSessionId('sess_5'),
+      conversation: await conversation(5),
       subject: 'Subject 5',
       description: 'Description 5',
       priority: 'medium',
@@ -116,7 +132,7 @@ describe('adminRoutes', () => {
   });
 
   it('defaults to 20 per page', async () => {
-    for (let n = 1; n <= 23; n++) await store.createTicket(ticket(n));
+    for (let n = 1; n <= 23; n++) await createTicket(n);
     const baseUrl = await start(TOKEN);
     const page = await getJson<AdminPage<AdminTicketSummary>>(`${baseUrl}/api/admin/tickets`);
     expect(page.body.items).toHaveLength(20);
@@ -124,12 +140,13 @@ describe('adminRoutes', () => {
   });
 
   it('returns one ticket with its transcript, and 404 for an unknown id', async () => {
-    await store.createTicket(ticket(7));
+    await createTicket(7);
     const baseUrl = await start(TOKEN);
     const found = await getJson<AdminTicket>(`${baseUrl}/api/admin/tickets/tkt_7`);
     expect(found.status).toBe(200);
-    expect(found.body.transcript.map((m) => m.content)).toEqual(['Question 7', 'Answer 7']);
-    expect(found.body.session).toBe(hashSessionId('sess_7'));
+    expect(found.body.transcript.map((m) => m.text)).toEqual(['Question 7', 'Answer 7']);
+    expect(found.body.conversation).toBe(await conversation(7));
+    expect(found.body.conversation).toMatch(/^c_/);
     expect(JSON.stringify(found.body)).not.toContain('sess_7');
 
     const missing = await getJson<{ error: { code: string } }>(
@@ -140,25 +157,21 @@ describe('adminRoutes', () => {
   });
 
   it('pages feedback newest first', async () => {
-    await store.saveFeedback({
-      messageId: 'msg_1',
-      rating: 'up',
-      sessionId: 'sess_1',
-      createdAt: '2026-01-02T00:00:00.000Z',
-    });
-    await store.saveFeedback({
+    const [first, second] = [await conversation(1), await conversation(2)];
+    clock.set(Date.parse('2026-01-02T00:00:00.000Z'));
+    await store.feedback.save('sess_1', { messageId: 'msg_1', rating: 'up' });
+    clock.set(Date.parse('2026-01-03T00:00:00.000Z'));
+    await store.feedback.save('sess_2', {
       messageId: 'msg_2',
       rating: 'down',
       comment: 'Not helpful.',
-      sessionId: 'sess_2',
-      createdAt: '2026-01-03T00:00:00.000Z',
     });
     const baseUrl = await start(TOKEN);
     const page = await getJson<AdminPage<AdminFeedback>>(`${baseUrl}/api/admin/feedback?limit=1`);
     expect(page.body.items).toStrictEqual([
       {
         messageId: 'msg_2',
-        session: hashSessionId('sess_2'),
+        conversation: second,
         rating: 'down',
         comment: 'Not helpful.',
         createdAt: '2026-01-03T00:00:00.000Z',
@@ -171,7 +184,7 @@ describe('adminRoutes', () => {
       items: [
         {
           messageId: 'msg_1',
-          session: hashSessionId('sess_1'),
+          conversation: first,
           rating: 'up',
           createdAt: '2026-01-02T00:00:00.000Z',
         },
@@ -198,8 +211,8 @@ describe('adminRoutes', () => {
     }
   });
 
-  it('hides the API behind 404 for a missing or wrong token', async () => {
-    await store.createTicket(ticket(1));
+  it('refuses a missing or wrong token with 401 and a Bearer challenge', async () => {
+    await createTicket(1);
     const baseUrl = await start(TOKEN);
     for (const headers of [
       {},
@@ -211,17 +224,17 @@ describe('adminRoutes', () => {
           `${baseUrl}/api/admin/${path}`,
           headers,
         );
-        expect(res.status).toBe(404);
-        expect(res.body.error).toStrictEqual({
-          code: 'not_found',
-          message: `No route for GET /api/admin/${path}`,
-        });
+        expect(res.status).toBe(401);
+        expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+        expect(res.body.error.code).toBe('unauthorized');
+        // Nothing of the data leaks into a refusal.
+        expect(JSON.stringify(res.body)).not.toContain('Subject 1');
       }
     }
   });
 
   it('is disabled (404) when no admin token is configured, whatever the caller sends', async () => {
-    await store.createTicket(ticket(1));
+    await createTicket(1);
     const baseUrl = await start(undefined);
     const res = await getJson<{ error: { code: string } }>(`${baseUrl}/api/admin/tickets`, {
       Authorization: 'Bearer ',

@@ -1,18 +1,15 @@
-import type { HistoryMessage } from '@parley/shared';
+import type { Message } from '@parley/shared';
 import { type Request, type RequestHandler, Router } from 'express';
+import type { Logger } from 'pino';
 import * as z from 'zod';
-import { requireBearerToken } from '../http/bearer-token.js';
+import { InvalidCursorError } from '../errors.js';
 import { HttpError } from '../http/errors.js';
+import { requireOperator } from '../http/operator-auth.js';
 import { parseInput } from '../http/validate.js';
-import { hashSessionId } from '../logger.js';
-import type {
-  FeedbackRecord,
-  Page,
-  ParleyStore,
-  Ticket,
-  TicketPriority,
-} from '../sessions/store.js';
-import { InvalidCursorError } from '../sessions/store-errors.js';
+import type { Page } from '../store/context.js';
+import type { FeedbackRecord } from '../store/feedback.js';
+import type { Store } from '../store/store.js';
+import type { Ticket, TicketPriority } from '../store/tickets.js';
 
 /** Page sizes an operator may ask for. */
 export const ADMIN_PAGE_DEFAULT = 20;
@@ -24,14 +21,16 @@ const PageQuery = z.object({
 });
 
 const TicketId = z.string().min(1).max(200);
+const ConversationId = z.string().regex(/^c_[A-Za-z0-9_-]{16}$/, 'not a conversation id');
 
 /**
- * A ticket in a list. Sessions appear only as `hashSessionId` hashes, the same value the request
- * logs carry, so an operator can find a conversation's log lines without raw ids leaving the store.
+ * A ticket in a list. Conversations appear by their public id, the one the logs carry too; the
+ * session id behind it never leaves the store.
  */
 export interface AdminTicketSummary {
   id: string;
-  session: string;
+  /** The conversation's public id. */
+  conversation: string;
   subject: string;
   description: string;
   priority: TicketPriority;
@@ -41,12 +40,13 @@ export interface AdminTicketSummary {
 
 /** One ticket with the conversation as it stood when the ticket was opened. */
 export interface AdminTicket extends AdminTicketSummary {
-  transcript: HistoryMessage[];
+  transcript: Message[];
 }
 
 export interface AdminFeedback {
   messageId: string;
-  session: string;
+  /** The conversation's public id. */
+  conversation: string;
   rating: FeedbackRecord['rating'];
   comment?: string;
   createdAt: string;
@@ -58,22 +58,22 @@ export interface AdminPage<T> {
 }
 
 export interface AdminRoutesOptions {
-  store: ParleyStore;
+  store: Store;
   /** `PARLEY_ADMIN_TOKEN`; unset disables the admin API. */
   token: string | undefined;
   /** Throttles failed token attempts per address (the `authFailures` rate limit). */
   authFailures?: RequestHandler;
+  /** Exports and erasures are logged (without content). */
+  logger: Logger;
 }
 
 /**
- * The read-only operator API: tickets (newest first, paged), one ticket with its transcript, and
- * answer ratings. Every response is `no-store`.
+ * The admin API: tickets (newest first, paged), one ticket with its transcript, answer ratings,
+ * and the data lifecycle of one conversation (export, erase). Every response is `no-store`.
  *
- * Access needs `Authorization: Bearer <PARLEY_ADMIN_TOKEN>`. A missing or wrong token, and any
- * request while no token is configured, gets the same `404 not_found` as a route that does not
- * exist. That keeps the API invisible to scanners and needs no new error code; the alternatives
- * were worse: `401 session_invalid` would tell the widget its visitor session is bad, and
- * `401 invalid_request` would misname the problem. Operators who get a 404 check the token first.
+ * Access needs `Authorization: Bearer <PARLEY_ADMIN_TOKEN>`; a missing or wrong token gets
+ * `401 unauthorized` with `WWW-Authenticate: Bearer` (and counts towards the failed-attempt
+ * limit). Without a configured token the API does not exist: 404 like any unknown route.
  *
  * @example
  * app.use(adminRoutes({ store, token: config.adminToken, authFailures: limits.authFailures }));
@@ -82,10 +82,10 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
   const { store, token } = options;
   const router = Router();
   if (options.authFailures) router.use('/api/admin', options.authFailures);
-  router.use('/api/admin', requireBearerToken(token));
+  router.use('/api/admin', requireOperator({ token }));
 
   router.get('/api/admin/tickets', async (req, res) => {
-    const page = await listPage(req, (query) => store.listTickets(query));
+    const page = await listPage(req, (query) => store.tickets.list(query));
     const body: AdminPage<AdminTicketSummary> = mapPage(page, toSummary);
     res.setHeader('Cache-Control', 'no-store');
     res.json(body);
@@ -93,7 +93,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
 
   router.get('/api/admin/tickets/:id', async (req, res) => {
     const id = parseInput(TicketId, req.params.id);
-    const ticket = await store.getTicket(id);
+    const ticket = await store.tickets.get(id);
     if (!ticket) throw new HttpError('not_found', 'No ticket with this id');
     const body: AdminTicket = { ...toSummary(ticket), transcript: ticket.transcript };
     res.setHeader('Cache-Control', 'no-store');
@@ -101,10 +101,52 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
   });
 
   router.get('/api/admin/feedback', async (req, res) => {
-    const page = await listPage(req, (query) => store.listFeedback(query));
+    const page = await listPage(req, (query) => store.feedback.list(query));
     const body: AdminPage<AdminFeedback> = mapPage(page, toFeedback);
     res.setHeader('Cache-Control', 'no-store');
     res.json(body);
+  });
+
+  /** Everything Parley holds about one conversation, for a data-access request (GDPR art. 15). */
+  router.get('/api/admin/conversations/:id/export', async (req, res) => {
+    const conversation = await store.conversations.byPublicId(
+      parseInput(ConversationId, req.params.id),
+    );
+    if (!conversation) throw new HttpError('not_found', 'No conversation with this id');
+    const [messages, tickets] = await Promise.all([
+      store.log.all(conversation.id),
+      store.tickets.forConversation(conversation.id),
+    ]);
+    options.logger.info({ conversation: conversation.publicId }, 'conversation exported');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Disposition', `attachment; filename="${conversation.publicId}.json"`);
+    res.json({
+      conversation: {
+        id: conversation.publicId,
+        createdAt: new Date(conversation.createdAt).toISOString(),
+        lastActivityAt: new Date(conversation.lastSeenAt).toISOString(),
+        status: conversation.status,
+        contact: conversation.contact ?? null,
+        identity: conversation.identity ?? null,
+      },
+      messages,
+      tickets,
+    });
+  });
+
+  /**
+   * Erases one conversation (GDPR art. 17): its messages, model items, feedback and usage; its
+   * tickets stay for the team's records without transcript or contact. The visitor's token stops
+   * working. Logged without content.
+   */
+  router.delete('/api/admin/conversations/:id', async (req, res) => {
+    const conversation = await store.conversations.byPublicId(
+      parseInput(ConversationId, req.params.id),
+    );
+    if (!conversation) throw new HttpError('not_found', 'No conversation with this id');
+    await store.conversations.erase(conversation.id, { tickets: 'anonymise' });
+    options.logger.info({ conversation: conversation.publicId }, 'conversation erased');
+    res.status(204).end();
   });
 
   return router;
@@ -137,7 +179,7 @@ function mapPage<T, U>(page: Page<T>, map: (item: T) => U): AdminPage<U> {
 function toSummary(ticket: Ticket): AdminTicketSummary {
   return {
     id: ticket.id,
-    session: hashSessionId(ticket.sessionId),
+    conversation: ticket.conversation,
     subject: ticket.subject,
     description: ticket.description,
     priority: ticket.priority,
@@ -149,7 +191,7 @@ function toSummary(ticket: Ticket): AdminTicketSummary {
 function toFeedback(record: FeedbackRecord): AdminFeedback {
   return {
     messageId: record.messageId,
-    session: hashSessionId(record.sessionId),
+    conversation: record.conversation,
     rating: record.rating,
     ...(record.comment ? { comment: record.comment } : {}),
     createdAt: record.createdAt,

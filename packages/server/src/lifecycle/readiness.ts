@@ -1,6 +1,7 @@
 import { Router } from 'express';
+import type { Coordination } from '../coordination/coordination.js';
 import type { RateLimitHealth } from '../http/rate-limit-health.js';
-import type { ParleyStore } from '../sessions/store.js';
+import type { Store } from '../store/store.js';
 import type { TurnTracker } from './turn-tracker.js';
 
 /** How long `/readyz` waits for the store before calling it unreachable. */
@@ -14,7 +15,9 @@ export interface ReadinessResponse {
 }
 
 export interface ReadinessRouteOptions {
-  store: Pick<ParleyStore, 'ping'>;
+  store: Pick<Store, 'ping'>;
+  /** Redis, when it coordinates instances; its outage also means "send visitors elsewhere". */
+  coordination?: Pick<Coordination, 'ping'>;
   tracker: Pick<TurnTracker, 'draining'>;
   /** The rate limiters' stores; absent when every limiter counts in memory. */
   rateLimits?: RateLimitHealth;
@@ -40,7 +43,8 @@ export function readinessRoute(options: ReadinessRouteOptions): Router {
     const failingLimiters = options.rateLimits?.failing() ?? [];
     const status = options.tracker.draining
       ? 'draining'
-      : !(await pingWithin(options.store, timeoutMs))
+      : !(await pingWithin(options.store, timeoutMs)) ||
+          (options.coordination && !(await pingWithin(options.coordination, timeoutMs)))
         ? 'store_unreachable'
         : failingLimiters.length > 0
           ? 'rate_limits_unavailable'
@@ -53,7 +57,7 @@ export function readinessRoute(options: ReadinessRouteOptions): Router {
   return router;
 }
 
-async function pingWithin(store: Pick<ParleyStore, 'ping'>, timeoutMs: number): Promise<boolean> {
+async function pingWithin(store: { ping(): Promise<void> }, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);

@@ -1,0 +1,43 @@
+import type { Transaction } from 'kysely';
+import type { Tables } from './schema.js';
+
+/** The tables that hold a conversation's data, by `conversation_id`. */
+const CONVERSATION_TABLES = [
+  'messages',
+  'model_items',
+  'feedback',
+  'idempotency',
+  'usage',
+  'outbox',
+] as const;
+
+/** What happens to the tickets of a deleted conversation. */
+export type TicketTranscripts = 'keep' | 'anonymise';
+
+/**
+ * Deletes conversations and everything they hold, inside the caller's transaction. Their tickets
+ * stay, detached, keeping their transcript or losing it and the contact (`anonymise`). Returns how
+ * many conversations were deleted. The one place that knows which tables a conversation spans:
+ * erasing one conversation and retention both use it.
+ */
+export async function deleteConversations(
+  trx: Transaction<Tables>,
+  ids: readonly string[],
+  tickets: TicketTranscripts,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  for (const table of CONVERSATION_TABLES) {
+    await trx.deleteFrom(table).where('conversation_id', 'in', ids).execute();
+  }
+  await trx
+    .updateTable('tickets')
+    .set(
+      tickets === 'anonymise'
+        ? { conversation_id: null, transcript: '[]', contact_email: null, contact_name: null }
+        : { conversation_id: null },
+    )
+    .where('conversation_id', 'in', ids)
+    .execute();
+  const deleted = await trx.deleteFrom('conversations').where('id', 'in', ids).executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}

@@ -1,0 +1,108 @@
+import type { Message } from '@parley/shared';
+import type { StoreContext } from './context.js';
+
+/** What a completed turn answered, kept so a retried request returns it without running again. */
+export interface StoredTurn {
+  question: Message;
+  answer?: Message;
+}
+
+/**
+ * What {@link Idempotency.begin} found for a key:
+ * - `started`: no record; one was created in state "running" and the caller runs the turn;
+ * - `running`: another request with this key is running now (→ 409 `turn_in_progress`);
+ * - `done`: the turn completed before; `turn` is what it answered;
+ * - `conflict`: the key was used with a different message (→ 422 `idempotency_conflict`).
+ */
+export type IdempotencyOutcome =
+  | { state: 'started' }
+  | { state: 'running' }
+  | { state: 'done'; turn: StoredTurn }
+  | { state: 'conflict' };
+
+/**
+ * Idempotency keys, per conversation. A running record expires after `runningTtlMs` (a crashed
+ * instance must not block the key for long), a completed one after the store's idempotency TTL.
+ */
+export function idempotency({ db, clock, limits }: StoreContext) {
+  return {
+    async begin(
+      conversationId: string,
+      key: string,
+      requestHash: string,
+      runningTtlMs: number,
+    ): Promise<IdempotencyOutcome> {
+      const now = clock.now();
+      const running = {
+        request_hash: requestHash,
+        state: 'running' as const,
+        reply: null,
+        expires_at: now + runningTtlMs,
+      };
+      const inserted = await db
+        .insertInto('idempotency')
+        .values({ conversation_id: conversationId, key, ...running })
+        .onConflict((oc) => oc.columns(['conversation_id', 'key']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return { state: 'started' };
+      // An expired record is taken over by exactly one caller: the update re-checks the expiry.
+      const taken = await db
+        .updateTable('idempotency')
+        .set(running)
+        .where('conversation_id', '=', conversationId)
+        .where('key', '=', key)
+        .where('expires_at', '<=', now)
+        .executeTakeFirst();
+      if (Number(taken.numUpdatedRows) > 0) return { state: 'started' };
+      const row = await db
+        .selectFrom('idempotency')
+        .select(['request_hash', 'state', 'reply'])
+        .where('conversation_id', '=', conversationId)
+        .where('key', '=', key)
+        .executeTakeFirst();
+      if (!row) return this.begin(conversationId, key, requestHash, runningTtlMs);
+      if (row.request_hash !== requestHash) return { state: 'conflict' };
+      if (row.state === 'running' || row.reply === null) return { state: 'running' };
+      return { state: 'done', turn: JSON.parse(row.reply) as StoredTurn };
+    },
+
+    /**
+     * Takes over a record left "running" by a turn that is no longer running (its instance died:
+     * the caller holds the conversation's turn lock, which that turn would hold otherwise).
+     */
+    async restart(conversationId: string, key: string, runningTtlMs: number): Promise<void> {
+      await db
+        .updateTable('idempotency')
+        .set({ expires_at: clock.now() + runningTtlMs })
+        .where('conversation_id', '=', conversationId)
+        .where('key', '=', key)
+        .where('state', '=', 'running')
+        .execute();
+    },
+
+    async complete(conversationId: string, key: string, turn: StoredTurn): Promise<void> {
+      await db
+        .updateTable('idempotency')
+        .set({
+          state: 'done',
+          reply: JSON.stringify(turn),
+          expires_at: clock.now() + limits.idempotencyTtlMs,
+        })
+        .where('conversation_id', '=', conversationId)
+        .where('key', '=', key)
+        .execute();
+    },
+
+    /** Forgets a running record whose turn failed, so the same key may be retried. */
+    async abandon(conversationId: string, key: string): Promise<void> {
+      await db
+        .deleteFrom('idempotency')
+        .where('conversation_id', '=', conversationId)
+        .where('key', '=', key)
+        .where('state', '=', 'running')
+        .execute();
+    },
+  };
+}
+
+export type Idempotency = ReturnType<typeof idempotency>;
