@@ -20,7 +20,7 @@ import {
 const QUESTION = 'How do I reset my password?';
 const ARTICLE = 'https://help.acme.example/articles/reset-password';
 
-describeWithBrowser('widget on a customer site (Chromium)', () => {
+await describeWithBrowser('widget on a customer site (Chromium)', () => {
   let browser: Browser;
   let stack: Stack;
   let context: BrowserContext;

@@ -77,7 +77,7 @@ function strictCsp(parley: string): string {
   ].join('; ');
 }
 
-describeWithBrowser('widget against hostile and locked-down host pages (Chromium)', () => {
+await describeWithBrowser('widget against hostile and locked-down host pages (Chromium)', () => {
   let browser: Browser;
   let stack: Stack;
   let contexts: BrowserContext[] = [];
@@ -189,6 +189,29 @@ describeWithBrowser('widget against hostile and locked-down host pages (Chromium
       document.body.append(el);
     });
     await expect.poll(() => problems.violations()).toEqual([expect.stringMatching(/^style-src/)]);
+  });
+
+  it('speaks German, and Arabic right to left, from parts loaded across origins under the strict CSP', async () => {
+    for (const [lang, open, message, dir] of [
+      ['de', 'Chat öffnen', 'Nachricht', 'ltr'],
+      ['ar', 'فتح المحادثة', 'الرسالة', 'rtl'],
+    ] as const) {
+      const url = stack.host.set(`/strict-${lang}`, {
+        html: embedPage({ server: stack.parley.baseUrl, attributes: { lang } }),
+        headers: { 'Content-Security-Policy': strictCsp(stack.parley.baseUrl) },
+      });
+      const page = await newPage();
+      const problems = await watchProblems(page);
+      await page.goto(url);
+      const w = widget(page);
+      await w.host.getByRole('button', { name: open }).click();
+      await w.host.getByRole('textbox', { name: message }).waitFor();
+      await expect(w.host.locator('.root').getAttribute('dir')).resolves.toBe(dir);
+      await expect(w.host.locator('.root').getAttribute('lang')).resolves.toBe(lang);
+      expect(requests.at(-1)?.urls).toContain(`${stack.parley.baseUrl}/widget/lang-${lang}.js`);
+      expect(await problems.violations()).toEqual([]);
+      expect(problems.console).toEqual([]);
+    }
   });
 
   it('fills a phone screen, with a 16px message box that iOS will not zoom into', async () => {

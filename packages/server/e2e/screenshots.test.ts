@@ -41,7 +41,7 @@ function pngSize(png: Buffer): { width: number; height: number } {
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
-describeWithBrowser('README screenshots (Chromium)', () => {
+await describeWithBrowser('README screenshots (Chromium)', () => {
   let browser: Browser;
   let stack: Stack;
   let url: string;

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Model, ModelRequest, protocol } from '@openai/agents';
 import { assistantMessage, modelStream, ScriptedModel } from '@openai/agents/testing';
+import { createKnowledgeBase, DEFAULT_KB_DIR, OfflineModel } from '@parley/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { OfflineModel } from '../src/agent/models/offline-model.js';
-import { createKnowledgeBase, DEFAULT_KB_DIR } from '../src/knowledge/knowledge-base.js';
 import { describeWithBrowser, launchChromium } from './support/browser.js';
 import { embedPage } from './support/host-site.js';
 import {
@@ -86,7 +85,7 @@ function splitPayloadStream(pieces: readonly string[]): protocol.StreamEvent[] {
   ];
 }
 
-describeWithBrowser('untrusted text in real Chromium (XSS)', () => {
+await describeWithBrowser('untrusted text in real Chromium (XSS)', () => {
   let browser: Browser;
   let stack: Stack;
   let model: SwitchModel;

@@ -1,14 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
-  ChatReply,
   ChatRequest,
-  Citation,
   ClientId,
+  ContactRequest,
   createChatRequestSchema,
-  DEFAULT_MAX_MESSAGE_LENGTH,
   FeedbackRequest,
-  IDEMPOTENCY_KEY_HEADER,
+  HistoryQuery,
+  IdentifyRequest,
 } from './chat.js';
+import {
+  DEFAULT_MAX_MESSAGE_LENGTH,
+  HISTORY_PAGE_DEFAULT,
+  HISTORY_PAGE_MAX,
+  IDEMPOTENCY_KEY_HEADER,
+} from './constants.js';
 
 describe('ChatRequest', () => {
   it('uses a 4000-character default limit and names the idempotency header', () => {
@@ -167,60 +172,6 @@ describe('ClientId', () => {
   });
 });
 
-describe('Citation', () => {
-  it('accepts a title and url', () => {
-    expect(Citation.parse({ title: 'Reset', url: '/kb/reset' })).toStrictEqual({
-      title: 'Reset',
-      url: '/kb/reset',
-    });
-  });
-
-  it.each([
-    ['a missing url', { title: 'Reset' }],
-    ['a missing title', { url: '/kb/reset' }],
-    ['a numeric title', { title: 1, url: '/kb/reset' }],
-  ])('rejects %s', (_label, citation) => {
-    expect(Citation.safeParse(citation).success).toBe(false);
-  });
-});
-
-describe('ChatReply', () => {
-  const reply = {
-    messageId: 'msg_1',
-    reply: 'Open Settings, then Security.',
-    toolsUsed: ['search_help_center'],
-    citations: [{ title: 'Reset your password', url: 'https://help.example.com/reset' }],
-    sessionToken: 'tok',
-  };
-
-  it.each([
-    { label: 'a full reply', input: reply },
-    { label: 'a reply with a ticket id', input: { ...reply, ticketId: 'T-1' } },
-    {
-      label: 'a reply without tools or citations',
-      input: { ...reply, toolsUsed: [], citations: [] },
-    },
-    { label: 'an empty reply text', input: { ...reply, reply: '' } },
-  ])('accepts $label', ({ input }) => {
-    expect(ChatReply.parse(input)).toStrictEqual(input);
-  });
-
-  it.each([
-    { label: 'a missing messageId', input: { ...reply, messageId: undefined } },
-    { label: 'a missing reply', input: { ...reply, reply: undefined } },
-    { label: 'a missing toolsUsed', input: { ...reply, toolsUsed: undefined } },
-    { label: 'a missing citations', input: { ...reply, citations: undefined } },
-    { label: 'a missing sessionToken', input: { ...reply, sessionToken: undefined } },
-    { label: 'a non-string tool name', input: { ...reply, toolsUsed: [1] } },
-    { label: 'a malformed citation', input: { ...reply, citations: [{ title: 'x' }] } },
-    { label: 'a citation given as a string', input: { ...reply, citations: ['https://x'] } },
-    { label: 'a numeric ticket id', input: { ...reply, ticketId: 1 } },
-    { label: 'a null ticket id', input: { ...reply, ticketId: null } },
-  ])('rejects $label', ({ input }) => {
-    expect(ChatReply.safeParse(input).success).toBe(false);
-  });
-});
-
 describe('FeedbackRequest', () => {
   it.each([
     {
@@ -272,5 +223,133 @@ describe('FeedbackRequest', () => {
     { label: 'a null comment', input: { messageId: 'msg_1', rating: 'up', comment: null } },
   ])('rejects $label', ({ input }) => {
     expect(FeedbackRequest.safeParse(input).success).toBe(false);
+  });
+});
+
+describe('ContactRequest', () => {
+  it.each([
+    {
+      label: 'an email address',
+      input: { email: 'sam@example.com' },
+      output: { email: 'sam@example.com' },
+    },
+    {
+      label: 'an email address and a name, both trimmed',
+      input: { email: '  Sam@Example.com ', name: '  Sam Doe ' },
+      output: { email: 'Sam@Example.com', name: 'Sam Doe' },
+    },
+    {
+      label: 'a 254-character address',
+      input: { email: `${'a'.repeat(247)}@ex.com` },
+      output: { email: `${'a'.repeat(247)}@ex.com` },
+    },
+    {
+      label: 'a 100-character name',
+      input: { email: 'sam@example.com', name: 'n'.repeat(100) },
+      output: { email: 'sam@example.com', name: 'n'.repeat(100) },
+    },
+    {
+      label: 'unknown fields, which are stripped',
+      input: { email: 'sam@example.com', phone: '+1 555 0100', conversationId: 'c_1' },
+      output: { email: 'sam@example.com' },
+    },
+  ])('accepts $label', ({ input, output }) => {
+    expect(ContactRequest.parse(input)).toStrictEqual(output);
+  });
+
+  it.each([
+    { label: 'a missing email', input: { name: 'Sam' } },
+    { label: 'a name without an at sign', input: { email: 'sam' } },
+    { label: 'an address without a dot in the domain', input: { email: 'sam@localhost' } },
+    { label: 'a header injection', input: { email: 'sam@example.com\nBcc: eve@example.com' } },
+    { label: 'a 255-character address', input: { email: `${'a'.repeat(248)}@ex.com` } },
+    { label: 'an empty email', input: { email: '' } },
+    { label: 'a numeric email', input: { email: 1 } },
+    { label: 'a whitespace-only name', input: { email: 'sam@example.com', name: '   ' } },
+    { label: 'a 101-character name', input: { email: 'sam@example.com', name: 'n'.repeat(101) } },
+    { label: 'a null name', input: { email: 'sam@example.com', name: null } },
+  ])('rejects $label', ({ input }) => {
+    expect(ContactRequest.safeParse(input).success).toBe(false);
+  });
+
+  it('says why an email address is rejected', () => {
+    expect(ContactRequest.safeParse({ email: 'sam' }).error?.issues).toMatchObject([
+      { path: ['email'], message: 'must be an email address' },
+    ]);
+  });
+});
+
+describe('IdentifyRequest', () => {
+  it.each([
+    ['a token', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1XzEifQ.c2ln'],
+    ['a 4096-character token', 't'.repeat(4096)],
+  ])('accepts %s', (_label, token) => {
+    expect(IdentifyRequest.parse({ token, extra: 1 })).toStrictEqual({ token });
+  });
+
+  it.each([
+    ['an empty token', { token: '' }],
+    ['a 4097-character token', { token: 't'.repeat(4097) }],
+    ['a missing token', {}],
+    ['a token given as an object', { token: { sub: 'u_1' } }],
+  ])('rejects %s', (_label, input) => {
+    expect(IdentifyRequest.safeParse(input).success).toBe(false);
+  });
+});
+
+describe('HistoryQuery', () => {
+  it('asks for the latest page of the default size without a query', () => {
+    expect(HISTORY_PAGE_DEFAULT).toBe(30);
+    expect(HistoryQuery.parse({})).toStrictEqual({ limit: HISTORY_PAGE_DEFAULT });
+  });
+
+  it.each([
+    { label: 'a cursor', input: { before: '41' }, output: { before: '41', limit: 30 } },
+    { label: 'cursor 0', input: { before: '0' }, output: { before: '0', limit: 30 } },
+    {
+      label: 'a 15-digit cursor',
+      input: { before: '1'.repeat(15) },
+      output: { before: '1'.repeat(15), limit: 30 },
+    },
+    { label: 'a limit, as query strings send it', input: { limit: '10' }, output: { limit: 10 } },
+    { label: 'a limit of 1', input: { limit: '1' }, output: { limit: 1 } },
+    {
+      label: 'the largest limit',
+      input: { limit: String(HISTORY_PAGE_MAX) },
+      output: { limit: HISTORY_PAGE_MAX },
+    },
+    {
+      label: 'unknown parameters, which are stripped',
+      input: { before: '41', limit: '10', sort: 'desc' },
+      output: { before: '41', limit: 10 },
+    },
+  ])('accepts $label', ({ input, output }) => {
+    expect(HistoryQuery.parse(input)).toStrictEqual(output);
+  });
+
+  it.each([
+    { label: 'an empty cursor', input: { before: '' } },
+    { label: 'a 16-digit cursor', input: { before: '1'.repeat(16) } },
+    { label: 'a negative cursor', input: { before: '-1' } },
+    { label: 'a message id as the cursor', input: { before: 'msg_41' } },
+    { label: 'non-ASCII digits', input: { before: '٤١' } },
+    { label: 'a cursor given twice', input: { before: ['41', '12'] } },
+    { label: 'a limit of 0', input: { limit: '0' } },
+    { label: 'an empty limit', input: { limit: '' } },
+    { label: 'a limit over the maximum', input: { limit: String(HISTORY_PAGE_MAX + 1) } },
+    { label: 'a fractional limit', input: { limit: '1.5' } },
+    { label: 'a limit that is not a number', input: { limit: 'all' } },
+  ])('rejects $label', ({ input }) => {
+    expect(HistoryQuery.safeParse(input).success).toBe(false);
+  });
+
+  it('says what a cursor must be', () => {
+    expect(HistoryQuery.safeParse({ before: 'x' }).error?.issues).toMatchObject([
+      { path: ['before'], message: 'must be a cursor from a history page' },
+    ]);
+  });
+
+  it('types the parsed query with a limit always set', () => {
+    expectTypeOf<HistoryQuery>().toEqualTypeOf<{ before?: string | undefined; limit: number }>();
   });
 });

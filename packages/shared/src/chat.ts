@@ -1,19 +1,15 @@
 import * as z from 'zod/mini';
-import { DEFAULT_MAX_MESSAGE_LENGTH } from './constants.js';
+import { DEFAULT_MAX_MESSAGE_LENGTH, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from './constants.js';
 
-export { DEFAULT_MAX_MESSAGE_LENGTH, IDEMPOTENCY_KEY_HEADER } from './constants.js';
+/*
+ * What visitors send. The server parses these with zod (a 400 names the bad field); the widget only
+ * imports their types, so zod never reaches its bundle.
+ */
 
 /** Ids chosen by clients (message ids, idempotency keys) are short opaque tokens, never free text. */
 export const ClientId = /* @__PURE__ */ z
   .string()
   .check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits or _.:-'));
-
-/** A knowledge-base article an answer is grounded in. */
-export const Citation = /* @__PURE__ */ z.object({
-  title: z.string(),
-  url: z.string(),
-});
-export type Citation = z.infer<typeof Citation>;
 
 /**
  * Builds the `POST /api/chat` body schema for a given message length limit; the server passes its
@@ -41,18 +37,6 @@ export function createChatRequestSchema(maxMessageLength = DEFAULT_MAX_MESSAGE_L
 export const ChatRequest = /* @__PURE__ */ createChatRequestSchema();
 export type ChatRequest = z.infer<typeof ChatRequest>;
 
-/** The answer to `POST /api/chat` when the client did not ask for a stream. */
-export const ChatReply = /* @__PURE__ */ z.object({
-  messageId: z.string(),
-  reply: z.string(),
-  toolsUsed: z.array(z.string()),
-  citations: z.array(Citation),
-  sessionToken: z.string(),
-  /** Set when the agent opened a support ticket during this turn. */
-  ticketId: z.optional(z.string()),
-});
-export type ChatReply = z.infer<typeof ChatReply>;
-
 /** `POST /api/chat/feedback`: a thumbs up or down on one assistant message. */
 export const FeedbackRequest = /* @__PURE__ */ z.object({
   messageId: z.string().check(z.minLength(1), z.maxLength(128)),
@@ -60,3 +44,46 @@ export const FeedbackRequest = /* @__PURE__ */ z.object({
   comment: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
 });
 export type FeedbackRequest = z.infer<typeof FeedbackRequest>;
+
+/**
+ * `POST /api/chat/contact`: how the team can reach the visitor. It goes to the conversation and
+ * its tickets, never to the model.
+ *
+ * @example
+ * { "email": "sam@example.com", "name": "Sam" }
+ */
+export const ContactRequest = /* @__PURE__ */ z.object({
+  email: z.string().check(z.trim(), z.maxLength(254), z.email('must be an email address')),
+  // No control characters: the name goes into mail headers and the console.
+  name: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.minLength(1),
+        z.maxLength(100),
+        z.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+      ),
+  ),
+});
+export type ContactRequest = z.infer<typeof ContactRequest>;
+
+/** `POST /api/chat/identify`: a short-lived JWT the site's backend signed for a logged-in visitor. */
+export const IdentifyRequest = /* @__PURE__ */ z.object({
+  token: z.string().check(z.minLength(1), z.maxLength(4096)),
+});
+export type IdentifyRequest = z.infer<typeof IdentifyRequest>;
+
+/** `GET /api/chat/history` query: the page before a cursor (latest page without one). */
+export const HistoryQuery = /* @__PURE__ */ z.object({
+  before: z.optional(
+    z.string().check(z.regex(/^\d{1,15}$/, 'must be a cursor from a history page')),
+  ),
+  limit: z._default(
+    z
+      .pipe(z.string().check(z.regex(/^\d{1,3}$/, 'must be a whole number')), z.transform(Number))
+      .check(z.refine((n) => n >= 1 && n <= HISTORY_PAGE_MAX, `must be 1-${HISTORY_PAGE_MAX}`)),
+    HISTORY_PAGE_DEFAULT,
+  ),
+});
+export type HistoryQuery = z.infer<typeof HistoryQuery>;

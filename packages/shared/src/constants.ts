@@ -1,8 +1,7 @@
 /**
- * The contract's runtime values, kept free of zod so that a bundle importing only these (the
- * widget, with its 20 KiB budget) never pulls in a schema library. The zod schemas in `chat.ts`,
- * `errors.ts`, `stream-events.ts` and `widget-config.ts` are built from these same values, so each
- * is written down exactly once.
+ * The contract's runtime values, free of zod, written down once: the requests of `chat.ts` (zod)
+ * and the checks of `messages.ts`, `stream-events.ts`, `errors.ts` and `widget-config.ts` (zod-free,
+ * bundled by the widget) are all built from them.
  */
 
 /** Default upper bound for one visitor message, in characters after trimming. */
@@ -40,10 +39,14 @@ export const ERROR_CODES = [
   'payload_too_large',
   'origin_not_allowed',
   'session_invalid',
+  'identity_invalid',
+  'unauthorized',
+  'forbidden',
   'rate_limited',
   'turn_in_progress',
   'idempotency_conflict',
   'budget_exhausted',
+  'conflict',
   'model_unavailable',
   'not_found',
   'internal',
@@ -53,8 +56,40 @@ export const ERROR_CODES = [
 export const RETRYABLE_ERROR_CODES: ReadonlySet<(typeof ERROR_CODES)[number]> =
   /* @__PURE__ */ new Set(['rate_limited', 'turn_in_progress', 'model_unavailable', 'internal']);
 
-/** The SSE event names of `POST /api/chat`, one per member of the `StreamEvent` union. */
-export const STREAM_EVENT_NAMES = ['session', 'delta', 'tool', 'handoff', 'done', 'error'] as const;
+/** The SSE event names of the chat streams, one per member of the `StreamEvent` union. */
+export const STREAM_EVENT_NAMES = [
+  'session',
+  'message',
+  'delta',
+  'tool',
+  'handoff',
+  'done',
+  'error',
+  'status',
+  'contact',
+] as const;
+
+/** Who wrote a message: the visitor (`user`), the assistant, or a person on the support team. */
+export const MESSAGE_ROLES = ['user', 'assistant', 'operator'] as const;
+
+/**
+ * Who answers a conversation: the assistant (`bot`), nobody yet because a person was asked for
+ * (`waiting`), a person (`human`), or nobody because it is over (`closed`).
+ */
+export const CONVERSATION_STATUSES = ['bot', 'waiting', 'human', 'closed'] as const;
+
+/** How urgent a ticket is. */
+export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+
+/** Where a ticket stands: waiting for the team, waiting for the visitor, done. */
+export const TICKET_STATUSES = ['open', 'pending', 'solved'] as const;
+
+/** Why the widget is asked to show the email form. */
+export const CONTACT_REASONS = ['after_hours', 'follow_up'] as const;
+
+/** Messages per history page: the default, and the most one request may ask for. */
+export const HISTORY_PAGE_DEFAULT = 30;
+export const HISTORY_PAGE_MAX = 100;
 
 /** The states a `tool` stream event reports. */
 export const TOOL_STATUSES = ['started', 'done', 'failed'] as const;
@@ -78,8 +113,7 @@ export function isWidgetLanguage(value: string): value is WidgetLanguage {
   return (WIDGET_LANGUAGES as readonly string[]).includes(value);
 }
 
-// The values of the widget's `data-*` attributes, read by both `WidgetConfig` (zod) and
-// `parseWidgetConfig` (zod-free).
+// The values of the widget's `data-*` attributes (see `widget-config.ts`).
 
 export const WIDGET_THEMES = ['light', 'dark', 'auto'] as const;
 export const WIDGET_POSITIONS = ['bottom-right', 'bottom-left'] as const;

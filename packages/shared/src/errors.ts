@@ -1,18 +1,14 @@
-import * as z from 'zod/mini';
+import { array, type Infer, object, oneOf, optional, string } from './check.js';
 import { ERROR_CODES } from './constants.js';
 
 export { ERROR_CODES, RETRYABLE_ERROR_CODES } from './constants.js';
 
 /** One of {@link ERROR_CODES}. */
-export const ErrorCode = /* @__PURE__ */ z.enum(ERROR_CODES);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** One schema violation, flattened to a dotted path so clients can point at the field. */
-export const ErrorIssue = /* @__PURE__ */ z.object({
-  path: z.string(),
-  message: z.string(),
-});
-export type ErrorIssue = z.infer<typeof ErrorIssue>;
+export const ErrorIssue = /* @__PURE__ */ object({ path: string, message: string });
+export type ErrorIssue = Infer<typeof ErrorIssue>;
 
 /**
  * The body of every non-2xx JSON response.
@@ -20,11 +16,11 @@ export type ErrorIssue = z.infer<typeof ErrorIssue>;
  * @example
  * { "error": { "code": "invalid_request", "message": "message: must not be empty" } }
  */
-export const ErrorBody = /* @__PURE__ */ z.object({
-  error: z.object({
-    code: ErrorCode,
-    message: z.string(),
-    issues: z.optional(z.array(ErrorIssue)),
+export const ErrorBody = /* @__PURE__ */ object({
+  error: object({
+    code: oneOf(ERROR_CODES),
+    message: string,
+    issues: optional(array(ErrorIssue)),
   }),
 });
-export type ErrorBody = z.infer<typeof ErrorBody>;
+export type ErrorBody = Infer<typeof ErrorBody>;

@@ -1,11 +1,11 @@
-import * as z from 'zod/mini';
+import { type Infer, object, oneOf, string } from './check.js';
 
 /** `GET /healthz`: liveness plus what the operator configured. */
-export const HealthResponse = /* @__PURE__ */ z.object({
-  status: z.literal('ok'),
-  /** `openai` when a model provider is configured, `offline` for the built-in knowledge-base model. */
-  model: z.enum(['openai', 'offline', 'custom']),
-  store: z.enum(['memory', 'sqlite', 'redis']),
-  version: z.string(),
+export const HealthResponse = /* @__PURE__ */ object({
+  status: oneOf(['ok']),
+  /** `openai` with a model provider, `offline` for the built-in knowledge-base model. */
+  model: oneOf(['openai', 'offline', 'custom']),
+  store: oneOf(['sqlite', 'postgres', 'memory', 'redis']),
+  version: string,
 });
-export type HealthResponse = z.infer<typeof HealthResponse>;
+export type HealthResponse = Infer<typeof HealthResponse>;

@@ -1,33 +1,67 @@
-// The contract. Values from constants, sse, stream-event-guard and widget-config-parser are
-// zod-free (`constants.test.ts` checks their imports), so a bundle that takes only those, and types,
-// never loads zod: the widget stays within its size budget. The rest are zod schemas, each with its
-// type.
+// Parley's contracts. What the server receives is declared with zod (`chat.ts`); what it sends is
+// declared with zod-free checks (`check.ts`), which the widget can bundle. Each shape is declared
+// once and its type inferred from its declaration. `constants.test.ts` checks that the modules the
+// widget imports never load zod.
 export {
-  ChatReply,
   ChatRequest,
-  Citation,
   ClientId,
+  ContactRequest,
   createChatRequestSchema,
   FeedbackRequest,
+  HistoryQuery,
+  IdentifyRequest,
 } from './chat.js';
+export * from './check.js';
 export {
+  CONTACT_REASONS,
+  CONVERSATION_STATUSES,
   characterCount,
   DEFAULT_MAX_MESSAGE_LENGTH,
   ERROR_CODES,
   fitsLength,
+  HISTORY_PAGE_DEFAULT,
+  HISTORY_PAGE_MAX,
   IDEMPOTENCY_KEY_HEADER,
   isWidgetLanguage,
+  MESSAGE_ROLES,
   normaliseLang,
   RETRYABLE_ERROR_CODES,
   STREAM_EVENT_NAMES,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
   TOOL_STATUSES,
   WIDGET_CONFIG_DEFAULTS,
   WIDGET_LANGUAGES,
   type WidgetLanguage,
 } from './constants.js';
-export { ErrorBody, ErrorCode, ErrorIssue } from './errors.js';
+export { ErrorBody, type ErrorCode, ErrorIssue } from './errors.js';
 export { HealthResponse } from './health.js';
-export { HistoryMessage, HistoryResponse } from './history.js';
+export { ChatReply, ContactReply, HistoryResponse, IdentifyReply } from './history.js';
+export * from './messages.js';
+export {
+  ConsoleSession,
+  INBOX_CHANGES,
+  InboxEvent,
+  Insights,
+  InsightsPeriod,
+  KnowledgeSearchResult,
+  OperatorConversation,
+  OperatorConversationList,
+  OperatorConversationSummary,
+  OperatorRef,
+  TicketDetail,
+  TicketList,
+  TicketSummary,
+  UnansweredQuestion,
+} from './operator.js';
+export {
+  JoinRequest,
+  OperatorConversationsQuery,
+  OperatorMessageRequest,
+  SignInRequest,
+  TicketsQuery,
+  TicketUpdateRequest,
+} from './operator-requests.js';
 export {
   createSseParser,
   encodeSseComment,
@@ -35,21 +69,16 @@ export {
   type ParsedSseEvent,
   type SseParser,
 } from './sse.js';
-export { toStreamEvent } from './stream-event-guard.js';
 export {
-  DeltaEvent,
-  DoneEvent,
-  ErrorEvent,
-  HandoffEvent,
-  SessionEvent,
-  StreamEvent,
+  type StreamEvent,
   type StreamEventData,
   type StreamEventName,
-  ToolEvent,
+  toStreamEvent,
 } from './stream-events.js';
-export { WidgetConfig, type WidgetConfigKey } from './widget-config.js';
 export {
   type ParsedWidgetConfig,
   type ParseWidgetConfigOptions,
   parseWidgetConfig,
-} from './widget-config-parser.js';
+  type WidgetConfig,
+  type WidgetConfigKey,
+} from './widget-config.js';

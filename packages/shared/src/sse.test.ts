@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from './errors.js';
+import { prng } from '../test/prng.js';
+import { CONTACT_REASONS, CONVERSATION_STATUSES, ERROR_CODES } from './constants.js';
+import type { Message } from './messages.js';
 import { createSseParser, encodeSseComment, encodeSseEvent, type ParsedSseEvent } from './sse.js';
-import { StreamEvent } from './stream-events.js';
-import { prng } from './test-support/prng.js';
+import { type StreamEvent, toStreamEvent } from './stream-events.js';
 
 const utf8 = new TextEncoder();
 
@@ -12,6 +13,16 @@ function parseChunks(chunks: ReadonlyArray<string | Uint8Array>): ParsedSseEvent
   const events = chunks.flatMap((chunk) => parser.push(chunk));
   return [...events, ...parser.end()];
 }
+
+const answer: Message = {
+  id: 'msg_2',
+  seq: 2,
+  role: 'assistant',
+  text: 'Open **Settings**\n\n1. Security\n2. Reset 🔑',
+  createdAt: '2026-01-06T15:00:02.000Z',
+  toolsUsed: ['search_knowledge_base'],
+  citations: [{ title: 'Réinitialiser', url: 'https://help.example.com/reset?a=1&b=2' }],
+};
 
 /** One event of every kind, with payloads chosen to stress the encoding. */
 const EVENTS: ReadonlyArray<readonly [string, StreamEvent]> = [
@@ -31,38 +42,53 @@ const EVENTS: ReadonlyArray<readonly [string, StreamEvent]> = [
   ['a delta with a lone surrogate', { event: 'delta', data: { text: 'broken \ud83d here' } }],
   ['a delta with NUL and tabs', { event: 'delta', data: { text: 'a\0b\tc' } }],
   ['a delta with quotes', { event: 'delta', data: { text: 'say "hi" \\ \'there\'' } }],
+  ['a started tool', { event: 'tool', data: { name: 'search_knowledge_base', status: 'started' } }],
+  ['a finished tool', { event: 'tool', data: { name: 'open_ticket', status: 'done' } }],
+  ['a failed tool', { event: 'tool', data: { name: 'open_ticket', status: 'failed' } }],
+  ['a handoff', { event: 'handoff', data: { agent: 'Billing 💳' } }],
+  ['a done', { event: 'done', data: answer }],
   [
-    'a started tool',
+    'a done with a ticket and nothing else',
     {
-      event: 'tool',
-      data: { name: 'search_help_center', status: 'started', label: 'Searching the help center…' },
+      event: 'done',
+      data: { ...answer, text: '', toolsUsed: [], citations: [], ticketId: 'T-1' },
     },
   ],
   [
-    'a finished tool',
-    { event: 'tool', data: { name: 'open_ticket', status: 'done', label: 'Ok' } },
-  ],
-  ['a failed tool', { event: 'tool', data: { name: 'open_ticket', status: 'failed', label: '✗' } }],
-  ['a handoff', { event: 'handoff', data: { agent: 'billing' } }],
-  [
-    'a done',
+    "the visitor's message",
     {
-      event: 'done',
+      event: 'message',
       data: {
-        messageId: 'msg_2',
-        text: 'Open **Settings**\n\n1. Security\n2. Reset 🔑',
-        toolsUsed: ['search_help_center'],
-        citations: [{ title: 'Réinitialiser', url: 'https://help.example.com/reset?a=1&b=2' }],
+        id: 'msg_1',
+        seq: 1,
+        role: 'user',
+        text: 'Hi\r\nevent: error\n\n',
+        createdAt: '2026-01-06T15:00:00.000Z',
       },
     },
   ],
   [
-    'a done with a ticket',
+    "an operator's message",
     {
-      event: 'done',
-      data: { messageId: 'm', text: '', toolsUsed: [], citations: [], ticketId: 'T-1' },
+      event: 'message',
+      data: { ...answer, id: 'msg_3', seq: 3, role: 'operator', author: { name: 'Zoë 👩‍💻' } },
     },
   ],
+  ...CONVERSATION_STATUSES.map((status): readonly [string, StreamEvent] => [
+    `a status of ${status}`,
+    { event: 'status', data: { status, contactKnown: status === 'closed' } },
+  ]),
+  [
+    'a status with an operator and a wait',
+    {
+      event: 'status',
+      data: { status: 'waiting', operator: { name: 'Sam' }, waitMinutes: 2.5, contactKnown: false },
+    },
+  ],
+  ...CONTACT_REASONS.map((reason): readonly [string, StreamEvent] => [
+    `a contact request for ${reason}`,
+    { event: 'contact', data: { reason } },
+  ]),
   ...ERROR_CODES.map((code): readonly [string, StreamEvent] => [
     `an error with code ${code}`,
     {
@@ -117,11 +143,16 @@ describe('encodeSseEvent', () => {
       frame: 'event: delta\ndata: {"text":"é 👋"}\n\n',
     },
     {
-      label: 'a tool',
-      event: { event: 'tool', data: { name: 'search', status: 'started', label: 'Searching…' } },
-      id: 1,
-      frame:
-        'id: 1\nevent: tool\ndata: {"name":"search","status":"started","label":"Searching…"}\n\n',
+      label: 'a tool, with the id of the first event of the answer to message 4',
+      event: { event: 'tool', data: { name: 'search', status: 'started' } },
+      id: '4.1',
+      frame: 'id: 4.1\nevent: tool\ndata: {"name":"search","status":"started"}\n\n',
+    },
+    {
+      label: 'a contact request',
+      event: { event: 'contact', data: { reason: 'after_hours' } },
+      id: 12,
+      frame: 'id: 12\nevent: contact\ndata: {"reason":"after_hours"}\n\n',
     },
     {
       label: 'an error',
@@ -204,6 +235,14 @@ describe('encoder and parser round trip', () => {
     },
   );
 
+  it('gives back a seq of -0 as 0, as JSON has no negative zero', () => {
+    const event: StreamEvent = { event: 'message', data: { ...answer, seq: -0 } };
+    expect(toStreamEvent(event.event, event.data)).toStrictEqual(event);
+    expect(parseChunks([encodeSseEvent(event)])).toStrictEqual([
+      { event: { event: 'message', data: { ...answer, seq: 0 } }, id: undefined },
+    ]);
+  });
+
   it('gives back a whole stream of every kind, in order, split into single bytes', () => {
     const text = EVENTS.map(
       ([, event], i) => encodeSseEvent(event, i) + encodeSseComment('ping'),
@@ -234,26 +273,40 @@ const FRAMES: ReadonlyArray<{ text: string; yields?: ParsedSseEvent }> = [
   // A newer server's event kind: skipped, but its id still moves the stream position on.
   { text: 'id: 3\nevent: typing\ndata: {"who":"agent"}\n\n' },
   {
+    // A field this widget does not know (the old `label`) is dropped.
     text: 'event:tool\ndata:{"name":"search","status":"started","label":"Recherche…"}\n\n',
-    yields: {
-      event: { event: 'tool', data: { name: 'search', status: 'started', label: 'Recherche…' } },
-      id: '3',
-    },
+    yields: { event: { event: 'tool', data: { name: 'search', status: 'started' } }, id: '3' },
   },
   { text: 'event: delta\ndata: {not json}\n\n' },
-  { text: 'event: tool\ndata: {"name":"search","status":"running","label":"x"}\n\n' },
-  // No event name means "message", which is not one of Parley's events.
+  { text: 'event: tool\ndata: {"name":"search","status":"running"}\n\n' },
+  // No event name means `message`, and this payload is no message.
   { text: 'data: {"text":"nameless"}\n\n' },
   { text: 'retry: 1000\nfoo: bar\n\n' },
   {
     // The JSON spans two data lines, joined by a line feed (whitespace to JSON).
-    text: 'id: 4\nevent: done\ndata: {"messageId":"m1","text":"Fin ✅",\ndata: "toolsUsed":[],"citations":[]}\n\n',
+    text: 'id: 4\nevent: done\ndata: {"id":"m1","seq":4,"role":"assistant",\ndata: "text":"Fin ✅","createdAt":"2026-01-06T15:00:02Z"}\n\n',
     yields: {
       event: {
         event: 'done',
-        data: { messageId: 'm1', text: 'Fin ✅', toolsUsed: [], citations: [] },
+        data: {
+          id: 'm1',
+          seq: 4,
+          role: 'assistant',
+          text: 'Fin ✅',
+          createdAt: '2026-01-06T15:00:02Z',
+        },
       },
       id: '4',
+    },
+  },
+  {
+    text: 'id: 5\nevent: status\ndata: {"status":"human","operator":{"name":"Zoë"},"contactKnown":true}\n\n',
+    yields: {
+      event: {
+        event: 'status',
+        data: { status: 'human', operator: { name: 'Zoë' }, contactKnown: true },
+      },
+      id: '5',
     },
   },
   {
@@ -263,7 +316,7 @@ const FRAMES: ReadonlyArray<{ text: string; yields?: ParsedSseEvent }> = [
         event: 'error',
         data: { code: 'model_unavailable', message: 'Réessayez', retryable: true },
       },
-      id: '4',
+      id: '5',
     },
   },
   // Never closed by a blank line, so end() drops it.
@@ -425,6 +478,13 @@ describe('createSseParser', () => {
       ]);
     });
 
+    it('reads a frame without an event name as a `message` event, as EventSource does', () => {
+      const message = { ...answer, role: 'operator', author: { name: 'Sam' } };
+      expect(parseChunks([`data: ${JSON.stringify(message)}\n\n`])).toStrictEqual([
+        { event: { event: 'message', data: message }, id: undefined },
+      ]);
+    });
+
     it('does not carry data over from a frame that had no event name', () => {
       const text = 'data: {"text":"a"}\n\nevent: delta\n\n';
       expect(parseChunks([text])).toStrictEqual([]);
@@ -432,15 +492,21 @@ describe('createSseParser', () => {
 
     it.each([
       ['an unknown event name', 'event: typing\ndata: {"text":"x"}\n\n'],
-      ['no event name', 'data: {"text":"x"}\n\n'],
+      ['no event name and a delta payload, read as a message', 'data: {"text":"x"}\n\n'],
       ['invalid JSON', 'event: delta\ndata: {"text":\n\n'],
       ['an empty data line', 'event: delta\ndata:\n\n'],
       ['JSON null', 'event: delta\ndata: null\n\n'],
       ['a JSON string', 'event: delta\ndata: "Hi"\n\n'],
       ['a payload failing the schema', 'event: delta\ndata: {"text":1}\n\n'],
+      ['an unknown tool status', 'event: tool\ndata: {"name":"x","status":"queued"}\n\n'],
+      ['an unknown contact reason', 'event: contact\ndata: {"reason":"bored"}\n\n'],
       [
-        'an unknown tool status',
-        'event: tool\ndata: {"name":"x","status":"queued","label":"x"}\n\n',
+        'a message without a seq',
+        `event: message\ndata: ${JSON.stringify({ ...answer, seq: undefined })}\n\n`,
+      ],
+      [
+        'the old done payload',
+        'event: done\ndata: {"messageId":"m","text":"x","toolsUsed":[],"citations":[]}\n\n',
       ],
       [
         'an unknown error code',
@@ -529,10 +595,12 @@ describe('createSseParser', () => {
       'event: ',
       'event: delta',
       'event: error',
+      'event: contact',
       'id: ',
       ': ping',
       '{"text":"',
       '{"code":"internal","message":"x","retryable":true}',
+      '{"reason":"follow_up"}',
       '"}',
       '\n',
       '\r',
@@ -577,7 +645,7 @@ describe('createSseParser', () => {
           events = parseChunks(chunks);
         }, `run ${run}`).not.toThrow();
         for (const { event, id } of events) {
-          expect(StreamEvent.safeParse(event).success, `run ${run}`).toBe(true);
+          expect(toStreamEvent(event.event, event.data), `run ${run}`).toStrictEqual(event);
           expect(id === undefined || !id.includes('\0'), `run ${run}`).toBe(true);
         }
       }

@@ -1,5 +1,4 @@
-import { toStreamEvent } from './stream-event-guard.js';
-import type { StreamEvent } from './stream-events.js';
+import { type StreamEvent, toStreamEvent } from './stream-events.js';
 
 const LINE_BREAK = /[\r\n]/;
 
@@ -12,7 +11,10 @@ const LINE_BREAK = /[\r\n]/;
  * encodeSseEvent({ event: 'delta', data: { text: 'Hi' } }, 3)
  * // 'id: 3\nevent: delta\ndata: {"text":"Hi"}\n\n'
  */
-export function encodeSseEvent(event: StreamEvent, id?: string | number): string {
+export function encodeSseEvent(
+  event: { event: string; data: unknown },
+  id?: string | number,
+): string {
   if (LINE_BREAK.test(event.event)) throw new Error('SSE event names must not contain line breaks');
   const idLine = id === undefined ? '' : `id: ${assertValidId(String(id))}\n`;
   return `${idLine}event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;

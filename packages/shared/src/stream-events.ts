@@ -1,73 +1,62 @@
-import * as z from 'zod/mini';
-import { Citation } from './chat.js';
-import { TOOL_STATUSES } from './constants.js';
-import { ErrorCode } from './errors.js';
-
-/** Sent first when the turn created a session: the widget keeps the token for later requests. */
-export const SessionEvent = /* @__PURE__ */ z.object({
-  event: z.literal('session'),
-  data: z.object({ token: z.string() }),
-});
-
-/** A piece of the assistant's answer; all deltas joined equal the `done` event's `text`. */
-export const DeltaEvent = /* @__PURE__ */ z.object({
-  event: z.literal('delta'),
-  data: z.object({ text: z.string() }),
-});
-
-/** A tool started or finished; `label` is a human sentence such as "Searching the help center…". */
-export const ToolEvent = /* @__PURE__ */ z.object({
-  event: z.literal('tool'),
-  data: z.object({
-    name: z.string(),
-    status: z.enum(TOOL_STATUSES),
-    label: z.string(),
-  }),
-});
-
-/** The conversation moved to a specialist agent. */
-export const HandoffEvent = /* @__PURE__ */ z.object({
-  event: z.literal('handoff'),
-  data: z.object({ agent: z.string() }),
-});
-
-/** The turn finished and was stored. */
-export const DoneEvent = /* @__PURE__ */ z.object({
-  event: z.literal('done'),
-  data: z.object({
-    messageId: z.string(),
-    text: z.string(),
-    toolsUsed: z.array(z.string()),
-    citations: z.array(Citation),
-    ticketId: z.optional(z.string()),
-  }),
-});
-
-/** The turn failed; `retryable` says whether sending the same message again can succeed. */
-export const ErrorEvent = /* @__PURE__ */ z.object({
-  event: z.literal('error'),
-  data: z.object({
-    code: ErrorCode,
-    message: z.string(),
-    retryable: z.boolean(),
-  }),
-});
+import { boolean, type Check, type Infer, object, oneOf, parseWith, string } from './check.js';
+import {
+  CONTACT_REASONS,
+  ERROR_CODES,
+  type STREAM_EVENT_NAMES,
+  TOOL_STATUSES,
+} from './constants.js';
+import { ConversationState, Message } from './messages.js';
 
 /**
- * Everything `POST /api/chat` can stream, keyed by the SSE event name.
+ * The payload of every event of `POST /api/chat` (with `Accept: text/event-stream`) and of the
+ * conversation's event stream `GET /api/chat/events`, by SSE event name:
+ * - `session`: the turn created a session; keep the token for later requests;
+ * - `message`: a message was stored (the visitor's question, an operator's reply);
+ * - `delta`, `tool`, `handoff`: the running answer; all deltas of a turn joined equal its `done` text;
+ * - `done`: the answer was stored;
+ * - `error`: the turn failed; `retryable` says whether sending the same message again can succeed;
+ * - `status`: who answers the conversation changed;
+ * - `contact`: the team needs a way to reach the visitor: show the email form.
  *
- * @example
- * { event: 'delta', data: { text: 'Hello' } }
+ * Every event carries an SSE `id`: the log position (`"12"`) of stored events, and
+ * `"<seq>.<n>"` for the n-th event of the answer to the message at `seq`. A client reconnecting
+ * with `Last-Event-ID` gets exactly what came after it.
  */
-export const StreamEvent = /* @__PURE__ */ z.discriminatedUnion('event', [
-  SessionEvent,
-  DeltaEvent,
-  ToolEvent,
-  HandoffEvent,
-  DoneEvent,
-  ErrorEvent,
-]);
-export type StreamEvent = z.infer<typeof StreamEvent>;
-export type StreamEventName = StreamEvent['event'];
+const PAYLOADS = {
+  session: object({ token: string }),
+  message: Message,
+  delta: object({ text: string }),
+  /** A tool started or finished; the widget words it in the visitor's language. */
+  tool: object({ name: string, status: oneOf(TOOL_STATUSES) }),
+  /** The conversation moved to a specialist agent (its display name). */
+  handoff: object({ agent: string }),
+  done: Message,
+  error: object({ code: oneOf(ERROR_CODES), message: string, retryable: boolean }),
+  status: ConversationState,
+  contact: object({ reason: oneOf(CONTACT_REASONS) }),
+} satisfies { [N in (typeof STREAM_EVENT_NAMES)[number]]: Check<unknown> };
+
+type Payloads = typeof PAYLOADS;
+/** The event names; `STREAM_EVENT_NAMES` must list exactly these (checked above). */
+export type StreamEventName = keyof Payloads;
+/** One event: its name and its payload. */
+export type StreamEvent = {
+  [N in StreamEventName]: { event: N; data: Infer<Payloads[N]> };
+}[StreamEventName];
 /** The payload of one event kind, e.g. `StreamEventData<'tool'>`. */
 export type StreamEventData<N extends StreamEventName> = Extract<StreamEvent, { event: N }>['data'];
+
+/**
+ * Checks one received event against the contract: the event, unknown fields dropped, or
+ * `undefined` when the name is unknown or the payload does not match (a newer server's events
+ * are skipped, not fatal).
+ *
+ * @example
+ * toStreamEvent('delta', { text: 'Hi', index: 3 }) // { event: 'delta', data: { text: 'Hi' } }
+ * toStreamEvent('delta', { txt: 'Hi' }) // undefined
+ */
+export function toStreamEvent(name: string, data: unknown): StreamEvent | undefined {
+  if (!Object.hasOwn(PAYLOADS, name)) return undefined;
+  const checked = parseWith(PAYLOADS[name as StreamEventName] as Check<unknown>, data);
+  return checked === undefined ? undefined : ({ event: name, data: checked } as StreamEvent);
+}

@@ -1,10 +1,13 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { pick } from '../test/mutate.js';
+import { prng } from '../test/prng.js';
 import {
   normaliseLang,
   parseWidgetConfig,
   WIDGET_LANGUAGES,
   type WidgetConfig,
   type WidgetConfigKey,
+  type WidgetLanguage,
 } from './widget-config.js';
 
 const DEFAULTS: WidgetConfig = {
@@ -37,6 +40,7 @@ const ATTRIBUTES: Record<WidgetConfigKey, string> = {
   launcherLabel: 'data-launcher-label',
   zIndex: 'data-z-index',
   font: 'data-font',
+  identityToken: 'data-identity-token',
 };
 
 describe('parseWidgetConfig defaults', () => {
@@ -512,6 +516,163 @@ describe('parseWidgetConfig on weird input', () => {
       expect(result?.config, key).toStrictEqual(DEFAULTS);
       expect(result?.warnings, key).toHaveLength(1);
       expect(result?.warnings[0], key).toContain(attribute);
+    }
+  });
+});
+
+describe('data-identity-token', () => {
+  it('keeps a JWT-shaped value, trimmed', () => {
+    expect(parseOne('identityToken', ' aaa.bbb.ccc ').config.identityToken).toBe('aaa.bbb.ccc');
+  });
+
+  it.each(['not a token', 'a.b', 'a.b.c.d', `${'a'.repeat(4096)}.b.c`])('ignores %j', (raw) => {
+    const result = parseOne('identityToken', raw);
+    expect(result.config.identityToken).toBeUndefined();
+    expect(result.warnings[0]).toContain('data-identity-token');
+  });
+});
+
+describe('WidgetConfig', () => {
+  it('always has the attributes with a default, and the others only when given', () => {
+    // `branded` compares the properties: the type is written as an intersection.
+    expectTypeOf<WidgetConfig>().branded.toEqualTypeOf<{
+      server?: string;
+      title?: string;
+      subtitle?: string;
+      greeting?: string;
+      placeholder?: string;
+      accent?: string;
+      theme: 'light' | 'dark' | 'auto';
+      position: 'bottom-right' | 'bottom-left';
+      starters: string[];
+      open: boolean;
+      identityToken?: string;
+      lang?: WidgetLanguage;
+      launcherLabel?: string;
+      zIndex: number;
+      font: 'system' | 'inherit';
+    }>();
+    expectTypeOf<WidgetConfigKey>().toEqualTypeOf<keyof WidgetConfig>();
+  });
+});
+
+describe('parseWidgetConfig on generated script tags', () => {
+  const KEYS = Object.keys(ATTRIBUTES) as WidgetConfigKey[];
+
+  /** Pieces the generator joins: URL parts, separators, whitespace of every kind, flags, digits. */
+  const FRAGMENTS = [
+    'https://acme.test',
+    'http',
+    '://',
+    '/',
+    ' ',
+    '\t',
+    '\n',
+    '\u00a0',
+    '\ufeff',
+    'de',
+    'DE',
+    '-',
+    '_',
+    'AT',
+    'pt',
+    '|',
+    '||',
+    'true',
+    'OFF',
+    '0',
+    '7',
+    '2147483647',
+    '2147483648',
+    '.',
+    'dark',
+    'auto',
+    'bottom-left',
+    'inherit',
+    'rgb(',
+    ')',
+    '#0a7cff',
+    'red',
+    ';',
+    '👋',
+    '\ud800',
+    'İ',
+    'x'.repeat(38),
+    'y'.repeat(59),
+    'z'.repeat(118),
+    'w'.repeat(498),
+  ];
+
+  function randomString(random: () => number): string {
+    if (random() < 0.2) {
+      // A run of one character near a length limit, maybe padded.
+      const length = pick(random, [40, 64, 80, 120, 500]) + Math.floor(random() * 5) - 2;
+      const pad = pick(random, ['', ' ', '\n']);
+      return `${pad}${pick(random, ['a', '👋', ' ']).repeat(length).slice(0, length)}${pad}`;
+    }
+    let out = '';
+    const parts = Math.floor(random() * 6);
+    for (let i = 0; i < parts; i++) out += pick(random, FRAGMENTS);
+    return out;
+  }
+
+  function randomDataset(random: () => number): Record<string, string> {
+    const dataset: Record<string, string> = {};
+    for (const key of KEYS) if (random() < 0.5) dataset[key] = randomString(random);
+    if (random() < 0.1) dataset.parleyExtra = randomString(random);
+    return dataset;
+  }
+
+  /** The config written back as attribute values. */
+  function asAttributes(config: WidgetConfig): Record<string, string> {
+    return Object.fromEntries(
+      Object.entries(config).map(([key, value]) => [
+        key,
+        Array.isArray(value) ? value.join('|') : String(value),
+      ]),
+    );
+  }
+
+  it('reads each attribute on its own: a tag reads as its attributes read one at a time', () => {
+    const random = prng(0x7a9);
+    let warned = 0;
+    let accepted = 0;
+    for (let run = 0; run < 1500; run++) {
+      const dataset = randomDataset(random);
+      const expected = {
+        config: { ...DEFAULTS, starters: [] as string[] },
+        warnings: [] as string[],
+      };
+      for (const key of KEYS) {
+        const raw = dataset[key];
+        if (raw === undefined) continue;
+        const one = parseOne(key, raw);
+        if (one.warnings.length === 0) {
+          Object.assign(expected.config, { [key]: one.config[key] });
+          accepted++;
+        } else {
+          expect(one.warnings, `${key}=${JSON.stringify(raw)}`).toStrictEqual([
+            `Parley: ignoring ${ATTRIBUTES[key]}="${shown(raw)}" (invalid value); using the default.`,
+          ]);
+          expected.warnings.push(...one.warnings);
+          warned++;
+        }
+      }
+      expect(parseWidgetConfig(dataset), `run ${run}`).toStrictEqual(expected);
+    }
+    // Both outcomes must be well represented, or the loop proves little.
+    expect(accepted).toBeGreaterThan(1000);
+    expect(warned).toBeGreaterThan(1000);
+  });
+
+  it('reads the config it returns, written back as attributes, as the same config', () => {
+    const random = prng(0xbac);
+    for (let run = 0; run < 1500; run++) {
+      const { config } = parseWidgetConfig(randomDataset(random));
+      expect(parseWidgetConfig(asAttributes(config)), `run ${run}`).toStrictEqual({
+        config,
+        warnings: [],
+      });
     }
   });
 });

@@ -1,14 +1,15 @@
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { mersenne } from 'pure-rand/generator/mersenne';
+
+/** One more than the largest value `uniformInt` is asked for: draws are n / 2^32. */
+const RANGE = 2 ** 32;
+
 /**
- * A small deterministic PRNG (mulberry32) for generated test cases: the same seed gives the same
- * cases on every run, so a failure is reproducible.
+ * A deterministic source of numbers in [0, 1) for generated test cases, from pure-rand's Mersenne Twister (the
+ * library under fast-check): the same seed gives the same cases on every run, so a failure is
+ * reproducible.
  */
 export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = mersenne(seed);
+  return () => uniformInt(generator, 0, RANGE - 1) / RANGE;
 }

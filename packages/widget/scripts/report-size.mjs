@@ -1,9 +1,17 @@
-// Prints raw, gzip (level 9) and brotli sizes of the built bundles, so every build shows what it
-// costs visitors. The budget itself is asserted in test/bundle.test.ts.
-import { readFileSync, statSync } from 'node:fs';
+// Prints raw, gzip (level 9) and brotli sizes of the built bundles and of each part widget.js
+// loads on demand, so every build shows what it costs visitors. The budget itself is asserted in
+// test/bundle.test.ts.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const FILES = ['dist/widget.js', 'dist/parley.mjs'];
+const parts = (() => {
+  try {
+    return readdirSync('dist/widget').map((name) => `dist/widget/${name}`);
+  } catch {
+    return [];
+  }
+})();
+const FILES = ['dist/widget.js', ...parts, 'dist/parley.mjs'];
 const kib = (bytes) => `${(bytes / 1024).toFixed(2)} KiB`;
 
 for (const file of FILES) {
@@ -19,6 +27,6 @@ for (const file of FILES) {
     params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY },
   }).length;
   console.log(
-    `${file.padEnd(16)} raw ${kib(bytes.length)}  gzip ${kib(gzip)}  brotli ${kib(brotli)}`,
+    `${file.padEnd(30)} raw ${kib(bytes.length)}  gzip ${kib(gzip)} (${gzip} B)  brotli ${kib(brotli)}`,
   );
 }

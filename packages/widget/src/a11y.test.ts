@@ -1,12 +1,10 @@
+import { fireEvent, within } from '@testing-library/preact';
 import axe from 'axe-core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { answer, fakeFetch, settle, sseResponse } from '../test/fake-fetch';
-import { mount, type ParleyInstance } from './index';
+import { describe, expect, it, vi } from 'vitest';
+import { answer, settle, stored, storedFrame } from '../test/fake-fetch';
+import { contactServer, freshPageForEachTest, mountWidget } from '../test/widget-harness';
 
-let instance: ParleyInstance | undefined;
-afterEach(() => {
-  instance?.();
-});
+freshPageForEachTest();
 
 async function seriousViolations(): Promise<string[]> {
   const results = await axe.run(document.body, {
@@ -20,19 +18,15 @@ async function seriousViolations(): Promise<string[]> {
 }
 
 describe('accessibility (axe-core)', () => {
-  it('has no serious violations closed, open, and with an answer', async () => {
-    document.documentElement.lang = 'en';
-    const { fetch } = fakeFetch((request) =>
-      request.path === '/api/chat'
-        ? sseResponse(
-            answer('See [the guide](https://help.example.com) and `code`.', {
-              citations: [{ title: 'Guide', url: 'https://help.example.com/guide' }],
-            }),
-          )
-        : Response.json({ messages: [] }),
-    );
-    vi.stubGlobal('fetch', fetch);
-    instance = mount({ server: 'https://chat.example.com', starters: ['Pricing?'] });
+  it('has no serious violations closed, open, with an answer, and through the human loop', async () => {
+    const server = contactServer([
+      ...answer('See [the guide](https://help.example.com) and `code`.', {
+        citations: [{ title: 'Guide', url: 'https://help.example.com/guide' }],
+      }),
+      { event: 'status', data: { status: 'waiting', waitMinutes: 2, contactKnown: false } },
+      { event: 'contact', data: { reason: 'follow_up' } },
+    ]);
+    const { instance, ui } = mountWidget(server.handler, { starters: ['Pricing?'] });
     expect(await seriousViolations()).toEqual([]);
 
     instance.open();
@@ -41,6 +35,25 @@ describe('accessibility (axe-core)', () => {
 
     instance.send('Where is the guide?');
     await settle();
+    const form = await vi.waitFor(() => ui.getByRole('form'));
+    server.events().send({
+      event: 'status',
+      data: { status: 'human', operator: { name: 'Dana' }, contactKnown: false },
+    });
+    server
+      .events()
+      .send(storedFrame(stored('operator', 'Dana here, **hello**.', { author: { name: 'Dana' } })));
+    await settle();
+    expect(await seriousViolations()).toEqual([]);
+
+    // The form with an error on its field, then the thanks.
+    fireEvent.submit(form);
+    await settle();
+    expect(ui.getByText('Enter your email address.')).toBeTruthy();
+    expect(await seriousViolations()).toEqual([]);
+    (within(form).getByRole('textbox', { name: 'Email' }) as HTMLInputElement).value = 'a@b.co';
+    fireEvent.submit(form);
+    await vi.waitFor(() => ui.getByText(/Thanks!/));
     expect(await seriousViolations()).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 import { within } from '@testing-library/preact';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { fakeFetch, settle } from '../test/fake-fetch';
+import { fakeFetch, historyPage, settle } from '../test/fake-fetch';
 
 // embed.ts runs on import, like the script tag. One page per file: the custom element registry
 // cannot be reset, so the fresh-page cases run against the built bundle in test/bundle.test.ts.
-const { fetch, requests } = fakeFetch(() => Response.json({ messages: [] }));
+const { fetch, requests } = fakeFetch(() => historyPage());
 const warn = vi.fn();
 
 beforeAll(async () => {
@@ -16,8 +16,14 @@ beforeAll(async () => {
   script.setAttribute('data-theme', 'sparkly');
   script.setAttribute('data-starters', 'Pricing?|Hours');
   script.setAttribute('data-open', '');
-  document.body.append(script);
+  // A second, attribute-less copy of the tag (a CMS plugin next to a pasted one). Async scripts
+  // run in any order; here the second one runs first and finds the first tag's configuration.
+  const copy = document.createElement('script');
+  copy.src = 'https://chat.example.com/static/widget.js?ver=6.4';
+  document.body.append(script, copy);
+  const running = vi.spyOn(document, 'currentScript', 'get').mockReturnValue(copy);
   await import('./embed');
+  running.mockRestore();
 });
 
 afterAll(() => {
@@ -27,7 +33,7 @@ afterAll(() => {
 const shadow = () => document.querySelector('parley-chat')?.shadowRoot as ShadowRoot;
 
 describe('script-tag bootstrap', () => {
-  it('mounts <parley-chat> with the data-* configuration', async () => {
+  it('mounts <parley-chat> with the data-* configuration of the first tag, whichever copy runs', async () => {
     await settle();
     const ui = within(shadow() as unknown as HTMLElement);
     expect(ui.getByRole('dialog', { name: 'Acme help' })).toBeTruthy();
@@ -47,7 +53,7 @@ describe('script-tag bootstrap', () => {
 
   it('exposes the API on window.Parley', () => {
     expect(Object.keys(window.Parley ?? {}).sort()).toEqual(
-      ['close', 'destroy', 'off', 'on', 'open', 'send', 'toggle'].sort(),
+      ['close', 'destroy', 'identify', 'off', 'on', 'open', 'send', 'toggle'].sort(),
     );
   });
 

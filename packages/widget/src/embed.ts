@@ -10,20 +10,26 @@ declare global {
 }
 
 /**
- * The `<script>` that loaded us. `currentScript` is set while a classic script (async included)
- * runs; the fallback finds a script whose src ends with widget.js.
+ * The `<script>` whose `data-*` attributes configure the widget: the first tag in document order
+ * that loads this script. With two tags on a page (a CMS plugin plus a pasted one), async copies
+ * run in any order and only the first to run mounts, so `currentScript` alone would make the
+ * configuration a race. The running script (set while a classic script runs, async included) only
+ * tells us which URL is ours, query and hash aside; without it, any src ending in widget.js is.
  */
-function findOwnScript(): HTMLScriptElement | undefined {
-  const current = document.currentScript;
-  if (current instanceof HTMLScriptElement) return current;
-  return Array.from(document.scripts).find((script) => /\/widget\.js(?:[?#]|$)/.test(script.src));
+function findConfigScript(): HTMLScriptElement | undefined {
+  const path = (src = '') => src.split(/[?#]/)[0];
+  // An SVG <script> has no string src, so it counts as unknown.
+  const own = path((document.currentScript as HTMLScriptElement | null)?.src);
+  return Array.from(document.scripts).find((script) =>
+    own ? path(script.src) === own : /\/widget\.js(?:[?#]|$)/.test(script.src),
+  );
 }
 
 function boot(): void {
   // Including the script twice (or next to an npm mount) must mount once. The element registry
   // is the latch, as it is shared by every copy of the script on the page.
   if (window.Parley || customElements.get(TAG_NAME)) return;
-  const script = findOwnScript();
+  const script = findConfigScript();
   const { config, warnings } = readWidgetConfig(script?.dataset ?? {});
   for (const warning of warnings) console.warn(warning);
   const server = config.server ?? new URL(script?.src || location.href).origin;

@@ -1,17 +1,15 @@
 import { act, fireEvent } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { answer, openStream, settle, sseResponse } from '../test/fake-fetch';
+import { describe, expect, it, vi } from 'vitest';
+import { answer, errorResponse, openStream, settle, sseResponse } from '../test/fake-fetch';
 import {
-  freshPage,
+  freshPageForEachTest,
   mountWidget,
   openPanel,
   sendMessage,
   server,
-  unmountWidget,
 } from '../test/widget-harness';
 
-beforeEach(() => freshPage());
-afterEach(unmountWidget);
+freshPageForEachTest();
 
 describe('JS API', () => {
   it('opens, closes, toggles, sends and reports events', async () => {
@@ -56,6 +54,24 @@ describe('JS API', () => {
     fireEvent.click(launcher);
     await settle();
     expect(ui.queryByText('1 new message')).toBeNull();
+  });
+
+  it('identifies the visitor from the option and from identify(), and warns once if refused', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { instance, requests } = mountWidget(
+      (request) =>
+        request.path === '/api/chat/identify'
+          ? errorResponse(401, 'identity_invalid')
+          : new Response(null, { status: 204 }),
+      { identityToken: 'h.p.s' },
+    );
+    await settle();
+    await instance.identify('h.p.t');
+    expect(requests.filter((r) => r.path === '/api/chat/identify').map((r) => r.body)).toEqual([
+      { token: 'h.p.s' },
+      { token: 'h.p.t' },
+    ]);
+    expect(warn).toHaveBeenCalledOnce();
   });
 
   it('unmounts completely', () => {

@@ -2,8 +2,9 @@ import { h, render } from 'preact';
 import { createApiClient } from './api/client';
 import { App } from './components/App';
 import { createChatElement } from './element';
-import { getStrings } from './i18n';
+import { en, loadStrings, type Strings } from './i18n';
 import { type MountOptions, resolveOptions } from './options';
+import { setPartsServer } from './parts';
 import { createChatState, type ParleyEvents } from './state/chat-state';
 import type { Listener } from './state/emitter';
 import { applyHostStyle, trackVisualViewport } from './theme/host-style';
@@ -20,6 +21,12 @@ export interface ParleyApi {
   toggle(): void;
   /** Opens the panel and sends `text` as the visitor; false when it could not be sent now. */
   send(text: string): boolean;
+  /**
+   * Tells Parley who the visitor is, with an identity token the site's backend signed. Their
+   * conversation from another browser or device replaces this one; a refused token changes
+   * nothing (one console warning says why).
+   */
+  identify(token: string): Promise<void>;
   on<K extends keyof ParleyEvents>(event: K, listener: Listener<ParleyEvents[K]>): void;
   off<K extends keyof ParleyEvents>(event: K, listener: Listener<ParleyEvents[K]>): void;
   /** Removes the widget, aborts any running answer and detaches every listener. */
@@ -43,23 +50,33 @@ export type ParleyInstance = (() => void) & ParleyApi;
  */
 export function mount(options: MountOptions): ParleyInstance {
   const resolved = resolveOptions(options);
+  setPartsServer(resolved.server);
   const origin = new URL(resolved.server).origin;
   const element = createChatElement();
   const state = createChatState({
     client: createApiClient({ server: resolved.server }),
     openKey: `parley:open:${origin}`,
     startOpen: resolved.open,
+    identityToken: resolved.identityToken,
   });
   const parent = options.target ?? document.body;
   parent.append(element);
   applyHostStyle(element.hostStyle, resolved, element.parentElement ?? document.body);
   const stopTracking = trackVisualViewport(element.hostStyle);
-  render(
-    h(App, { state, options: resolved, strings: getStrings(resolved.lang) }),
-    element.shadowRoot,
-  );
-
   let mounted = true;
+  const draw = (strings: Strings, lang = resolved.lang) => {
+    if (mounted)
+      render(h(App, { state, options: { ...resolved, lang }, strings }), element.shadowRoot);
+  };
+  // English is in the bundle and shows at once; another language shows once its part arrives.
+  if (resolved.lang === 'en') draw(en);
+  else {
+    loadStrings(resolved.lang).then(draw, (error: unknown) => {
+      console.warn(`Parley: the "${resolved.lang}" texts could not load; using English.`, error);
+      draw(en, 'en');
+    });
+  }
+
   const unmount = () => {
     if (!mounted) return;
     mounted = false;
@@ -76,6 +93,7 @@ export function mount(options: MountOptions): ParleyInstance {
       state.setOpen(true);
       return state.send(text);
     },
+    identify: state.identify,
     on: state.events.on,
     off: state.events.off,
     destroy: unmount,

@@ -2,11 +2,11 @@
  * Checks on the built files, so what ships is what is tested: the size budget, the absence of
  * HTML sinks and eval, and the script-tag bootstrap run in fresh pages.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { encodeSseEvent, type StreamEvent } from '@parley/shared';
+import { encodeSseEvent } from '@parley/shared';
 import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -26,6 +26,17 @@ if (!built && !inCi) {
 }
 
 const code = () => readFileSync(WIDGET, 'utf8');
+/** The parts widget.js imports on demand, by file name. */
+const PARTS = [
+  'markdown.js',
+  'contact-form.js',
+  'lang-es.js',
+  'lang-de.js',
+  'lang-fr.js',
+  'lang-ar.js',
+  'parley-runtime.js',
+];
+const part = (name: string) => readFileSync(dist(`widget/${name}`), 'utf8');
 
 describeBuilt('dist/widget.js', () => {
   it('is built', () => {
@@ -53,12 +64,51 @@ describeBuilt('dist/widget.js', () => {
     'Function(',
     'setAttribute("style"',
     'setAttribute(`style`',
-  ])('contains no %s', (sink) => {
+  ])('contains no %s, nor does any part', (sink) => {
     expect(code()).not.toContain(sink);
+    for (const name of PARTS) expect(part(name), name).not.toContain(sink);
   });
 
   it('ships neither zod nor a source map', () => {
-    expect(code()).not.toMatch(/_zod|\$ZodType|sourceMappingURL/);
+    for (const text of [code(), ...PARTS.map(part)]) {
+      expect(text).not.toMatch(/_zod|\$ZodType|sourceMappingURL/);
+    }
+  });
+
+  it('keeps English in widget.js and the other languages, Markdown and the email form in parts', () => {
+    expect(code()).toContain('Waiting for a person');
+    expect(code()).not.toContain('Warten auf eine Person');
+    expect(code()).not.toContain('Enter a valid email address');
+    expect(code()).not.toMatch(/LINK_TARGET|\[!-\/:-@\[-`\{-~\]/);
+    expect(part('lang-de.js')).toContain('Warten auf eine Person');
+    expect(part('contact-form.js')).toContain('Enter a valid email address');
+  });
+});
+
+describeBuilt('dist/widget/ (the parts)', () => {
+  it('holds exactly the parts widget.js asks for', () => {
+    expect(readdirSync(dist('widget')).sort()).toEqual([...PARTS].sort());
+    const asked = /`\$\{[\w$]+\}\/widget\/\$\{[\w$]+\}\.js`/;
+    expect(code()).toMatch(asked);
+    for (const name of ['`markdown`', '`contact-form`', '`lang-${']) {
+      expect(code().includes(name), name).toBe(true);
+    }
+  });
+
+  it("shares widget.js's Preact instead of bringing its own", () => {
+    for (const name of ['markdown.js', 'contact-form.js']) {
+      expect(part(name)).toMatch(/export\s*\{[^}]*\bbindRuntime\b/);
+      expect(part(name)).toContain('./parley-runtime.js');
+      // Preact's own diffing code would show its option hooks (`__b`, `__r`, `diffed`).
+      expect(part(name)).not.toMatch(/\.diffed\b|__H/);
+    }
+  });
+
+  it('are ES modules without imports beyond each other', () => {
+    for (const name of PARTS) {
+      const imports = [...part(name).matchAll(/\bfrom\s*["'`]([^"'`]+)["'`]/g)].map((m) => m[1]);
+      for (const specifier of imports) expect(specifier, name).toMatch(/^\.\/[a-z0-9-]+\.js$/);
+    }
   });
 });
 
@@ -69,8 +119,11 @@ describeBuilt('dist/parley.mjs', () => {
   });
 });
 
-/** A fresh page with the script tag, the built widget evaluated in it, and a fake server. */
-function page(attributes: Record<string, string> = {}, { evaluations = 1 } = {}) {
+/**
+ * A fresh page with the script tag, the built widget evaluated in it, and a fake server. With
+ * `copy`, an attribute-less second tag follows the first and is the one that runs.
+ */
+function page(attributes: Record<string, string> = {}, { evaluations = 1, copy = false } = {}) {
   const window = new Window({
     url: 'https://shop.example/pricing',
     settings: {
@@ -84,24 +137,36 @@ function page(attributes: Record<string, string> = {}, { evaluations = 1 } = {})
   script.src = 'https://chat.example.com/widget.js?v=1';
   for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
   document.body.append(script);
+  if (copy) {
+    const second = document.createElement('script');
+    second.src = 'https://chat.example.com/widget.js?from=cms-plugin';
+    document.body.append(second);
+    Object.defineProperty(document, 'currentScript', { get: () => second });
+  }
 
   const requests: string[] = [];
-  const events: StreamEvent[] = [
-    { event: 'delta', data: { text: 'Hello from the bundle' } },
-    {
-      event: 'done',
-      data: { messageId: 'm1', text: 'Hello from the bundle', toolsUsed: [], citations: [] },
-    },
+  const message = (seq: number, role: 'user' | 'assistant', text: string) => ({
+    id: `m${seq}`,
+    seq,
+    role,
+    text,
+    createdAt: '2026-01-06T15:00:00.000Z',
+  });
+  const frames = [
+    encodeSseEvent({ event: 'message', data: message(1, 'user', 'Hi') }, '1'),
+    encodeSseEvent({ event: 'delta', data: { text: 'Hello from the bundle' } }, '1.1'),
+    encodeSseEvent({ event: 'done', data: message(2, 'assistant', 'Hello from the bundle') }, '2'),
   ];
   Object.assign(window, {
     fetch: async (url: string) => {
       requests.push(String(url));
       if (String(url).endsWith('/api/chat')) {
-        return new Response(events.map((e) => encodeSseEvent(e)).join(''), {
+        return new Response(frames.join(''), {
           headers: { 'Content-Type': 'text/event-stream' },
         });
       }
-      return Response.json({ messages: [] });
+      if (String(url).includes('/api/chat/events')) return new Response(null, { status: 204 });
+      return Response.json({ messages: [], conversation: { status: 'bot', contactKnown: false } });
     },
   });
 
@@ -126,16 +191,37 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 describeBuilt('the built script tag on a page', () => {
   it('mounts once, adds no global but Parley, and reads data-* attributes', async () => {
     const p = page(
-      { 'data-title': 'Acme help', 'data-lang': 'fr', 'data-position': 'bottom-left' },
+      {
+        'data-title': 'Acme help',
+        'data-launcher-label': 'Ask us',
+        'data-position': 'bottom-left',
+      },
       { evaluations: 2 },
     );
     pages.push(p.window);
     expect(p.document.querySelectorAll('parley-chat')).toHaveLength(1);
     expect(p.newGlobals()).toEqual(['Parley']);
     const root = p.host()?.querySelector('.root');
-    expect(root?.getAttribute('lang')).toBe('fr');
+    expect(root?.getAttribute('lang')).toBe('en');
     expect(root?.className).toContain('left');
-    expect(p.host()?.querySelector('button')?.getAttribute('aria-label')).toBe('Ouvrir le chat');
+    expect(p.host()?.querySelector('button')?.getAttribute('aria-label')).toBe('Ask us');
+  });
+
+  it('reads the first tag on the page when a second copy of the tag runs first', () => {
+    const p = page({ 'data-launcher-label': 'Ask us' }, { copy: true });
+    pages.push(p.window);
+    expect(p.document.querySelectorAll('parley-chat')).toHaveLength(1);
+    expect(p.host()?.querySelector('button')?.getAttribute('aria-label')).toBe('Ask us');
+  });
+
+  it('falls back to English, with one warning, when a language part cannot load', async () => {
+    // This page cannot import modules, as a page whose CSP left the server out could not.
+    const p = page({ 'data-lang': 'fr' });
+    pages.push(p.window);
+    await settle();
+    expect(p.host()?.querySelector('.root')?.getAttribute('lang')).toBe('en');
+    expect(p.host()?.querySelector('button')?.getAttribute('aria-label')).toBe('Open chat');
+    expect(p.warnings).toEqual([expect.stringContaining('"fr" texts could not load')]);
   });
 
   it('talks to the origin the script came from, and streams an answer', async () => {

@@ -1,54 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type SitePage, type StaticSite, startStaticSite } from '@parley/testkit/static-site';
 
 /** One page of the host site: the HTML plus any response headers (a CSP, say). */
-export interface HostPage {
-  html: string;
-  headers?: Record<string, string>;
-}
+export type HostPage = SitePage;
 
 /** A customer's website on another origin than Parley, serving pages the tests register. */
-export interface HostSite {
-  /** `http://localhost:<port>`: a different site from Parley's `http://127.0.0.1:<port>`. */
-  origin: string;
-  /** Serves `page` at `path` (replacing what was there), and returns the page's full URL. */
-  set(path: string, page: HostPage): string;
-  close(): Promise<void>;
-}
+export type HostSite = StaticSite;
 
 const PUBLIC_DIR = new URL('../../public/', import.meta.url);
 
 /**
- * Starts the host site on a free port. It listens on 127.0.0.1 but is addressed as `localhost`,
- * so the browser sees a separate origin and site, and Parley's widget is a true third party.
+ * Starts the host site on a free port, addressed as `localhost`, so the browser sees a separate
+ * origin and site from Parley's `http://127.0.0.1:<port>`: the widget is a true third party.
  */
-export async function startHostSite(): Promise<HostSite> {
-  const pages = new Map<string, HostPage>();
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const page = pages.get(path);
-    if (!page) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...page.headers });
-    res.end(page.html);
-  });
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    set(path, page) {
-      pages.set(path, page);
-      return origin + path;
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+export function startHostSite(): Promise<HostSite> {
+  return startStaticSite('localhost');
 }
 
 export interface EmbedOptions {

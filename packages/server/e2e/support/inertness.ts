@@ -8,7 +8,8 @@ interface AuditState {
 /**
  * Runs in the page. Checks that nothing in the widget's shadow root can run script or load
  * anything: no `img`, `script`, `iframe`, `style`, `object`, `embed`, `link`, media, `base` or
- * `meta` elements, no form but the composer, no SVG other than the widget's own icons, no `on*`,
+ * `meta` elements, no form but the composer and the email form, no SVG other than the widget's
+ * own icons, no `on*`,
  * `style` or `srcdoc` attributes, and only `http(s):` or `mailto:` links, opened with
  * `noopener noreferrer`. The first call also starts a MutationObserver that repeats the audit on
  * every change, so a dangerous element that exists for a moment while an answer streams (half a
@@ -22,7 +23,7 @@ function auditInPage(): string[] {
     const forbidden =
       'img,script,iframe,frame,style,object,embed,link,video,audio,source,base,meta';
     for (const el of root.querySelectorAll(forbidden)) problems.push(`<${el.localName}> element`);
-    for (const form of root.querySelectorAll('form:not(.composer)')) {
+    for (const form of root.querySelectorAll('form:not(.composer):not(.contact)')) {
       problems.push(`<form action=${JSON.stringify(form.getAttribute('action'))}>`);
     }
     for (const svg of root.querySelectorAll('svg')) {

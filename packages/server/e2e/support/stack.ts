@@ -1,13 +1,14 @@
 import type { Model } from '@openai/agents';
-import { OfflineModel } from '../../src/agent/models/offline-model.js';
-import { loadConfig } from '../../src/config.js';
-import type { KnowledgeBase } from '../../src/knowledge/types.js';
-import { startTestApp, type TestApp } from '../../src/test-support/test-app.js';
 import {
+  type Clock,
+  type KnowledgeBase,
+  loadConfig,
   loadWidgetAsset,
+  OfflineModel,
   resolveWidgetPath,
   type WidgetAsset,
-} from '../../src/web/widget-asset.js';
+} from '@parley/server';
+import { startTestApp, type TestApp } from '@parley/testkit/app';
 import { type HostSite, startHostSite } from './host-site.js';
 
 /** Parley on `http://127.0.0.1:<p1>` and a customer's site on `http://localhost:<p2>`. */
@@ -23,6 +24,9 @@ export interface StackOptions {
   knowledgeBase?: KnowledgeBase;
   /** Pause between the offline model's streamed pieces, so a stream is visible in the browser. */
   deltaDelayMs?: number;
+  /** Extra environment for the server (admin token, identity secret, config file…). */
+  env?: Record<string, string>;
+  clock?: Clock;
 }
 
 /** The built widget; the browser suites test what ships, so the build must have run. */
@@ -41,7 +45,7 @@ export function builtWidget(): WidgetAsset {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const widget = builtWidget();
   const host = await startHostSite();
-  const env = { PARLEY_ALLOWED_ORIGINS: host.origin };
+  const env = { PARLEY_ALLOWED_ORIGINS: host.origin, ...options.env };
   const { file } = loadConfig({ NODE_ENV: 'test', PARLEY_STORE: 'memory', ...env });
   const model =
     options.model ??
@@ -55,6 +59,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     env,
     widget,
     ...(options.knowledgeBase ? { knowledgeBase: options.knowledgeBase } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     parley,

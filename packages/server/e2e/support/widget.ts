@@ -11,7 +11,16 @@ export function widget(page: Page) {
     launcher: host.locator('button.launcher'),
     panel: host.getByRole('dialog'),
     textbox: host.getByRole('textbox', { name: 'Message' }),
-    log: host.getByRole('log'),
+    /** The transcript's scroll container: history, then the live region (`role="log"`). */
+    log: host.locator('.log'),
+    /** Where new messages arrive while the panel is open; screen readers hear these. */
+    live: host.getByRole('log'),
+    /** The polite status line: offline, waiting for a person, who joined, handed back. */
+    status: host.getByRole('status'),
+    /** Messages from people on the support team. */
+    operatorMessages: host.locator('.msg.op'),
+    /** The email form the team asks for when nobody can answer now. */
+    contactForm: host.locator('form.contact'),
     /** Assistant answers (the greeting bubble is not one: it carries no `aria-busy`). */
     answers: host.locator('.msg.bot[aria-busy]'),
     userMessages: host.locator('.msg.user .bubble'),

@@ -2,6 +2,7 @@ import { Agent, type InputGuardrail, type Model, type Tool } from '@openai/agent
 import type { SpecialistConfig } from '../config-file.js';
 import type { TurnContext } from './context.js';
 import { specialistInstructions, supportInstructions } from './instructions.js';
+import { GET_BUSINESS_HOURS } from './tools/get-business-hours.js';
 
 export interface SupportAgentOptions {
   companyName: string;
@@ -26,7 +27,7 @@ export interface SupportAgents {
  * tools too, so answers after a handoff stay grounded and cited.
  */
 export function createSupportAgents(options: SupportAgentOptions): SupportAgents {
-  const specialistTools = options.tools.filter((t) => t.name !== 'get_business_hours');
+  const specialistTools = options.tools.filter((t) => t.name !== GET_BUSINESS_HOURS);
   const specialists = options.specialists.map(
     (s) =>
       new Agent<TurnContext>({

@@ -5,17 +5,19 @@ import {
   modelResponder,
   ScriptedModel,
 } from '@openai/agents/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../http/session-identity.js';
+import { startTestApp, type TestApp } from '@parley/testkit/app';
 import {
   deltasOf,
   doneOf,
+  followEvents,
   getHistory,
   sendChat,
+  stopChat,
   streamChat,
   tokenOf,
-} from '../test-support/chat-client.js';
-import { startTestApp, type TestApp } from '../test-support/test-app.js';
+} from '@parley/testkit/chat-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../http/session-identity.js';
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -28,13 +30,33 @@ async function start(model: ScriptedModel, env?: Record<string, string>): Promis
   return app;
 }
 
+/** A gate a scripted model waits on, and the function that opens it. */
+function gated(): { gate: Promise<void>; release: () => void } {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { gate, release };
+}
+
+/** A model that answers `first` at once, then `second` once `gate` opens. */
+function firstThenHeld(first: string, second: string, gate: Promise<void>): ScriptedModel {
+  return new ScriptedModel([
+    [assistantMessage(first)],
+    modelResponder(async () => {
+      await gate;
+      return [assistantMessage(second)];
+    }),
+  ]);
+}
+
 const searchThenAnswer = (answer: string) => [
   [functionCall('search_knowledge_base', { query: 'reset password' }, { callId: 'call_1' })],
   [assistantMessage(answer)],
 ];
 
 describe('POST /api/chat with Accept: text/event-stream', () => {
-  it('streams session, tool, delta and done events, each with an id', async () => {
+  it('streams session, message, tool, delta and done events, each with an id', async () => {
     const { baseUrl } = await start(
       new ScriptedModel(searchThenAnswer('Use **Forgot password** on the sign-in page.')),
     );
@@ -45,24 +67,33 @@ describe('POST /api/chat with Accept: text/event-stream', () => {
     expect(chat.headers.get('x-accel-buffering')).toBe('no');
     expect(chat.headers.get('content-encoding') ?? 'identity').toBe('identity');
     expect(chat.events.map((e) => e.event)).toEqual(
-      expect.arrayContaining(['session', 'tool', 'delta', 'done']),
+      expect.arrayContaining(['session', 'message', 'tool', 'delta', 'done']),
     );
     expect(chat.events[0]?.event).toBe('session');
-    expect(chat.ids.every((id) => id !== undefined)).toBe(true);
-    expect(new Set(chat.ids).size).toBe(chat.ids.length);
+    // The question is stored first, at position 1; the answer's live events are numbered after it.
+    expect(chat.events[1]).toEqual({
+      event: 'message',
+      data: expect.objectContaining({ seq: 1, role: 'user', text: 'How do I reset my password?' }),
+    });
+    const withIds = chat.ids.slice(1);
+    expect(withIds[0]).toBe('1');
+    expect(withIds.slice(1, -1).every((id) => /^1\.\d+$/.test(id ?? ''))).toBe(true);
+    expect(withIds.at(-1)).toBe('2');
+    expect(new Set(withIds).size).toBe(withIds.length);
 
     const tools = chat.events
       .filter((e) => e.event === 'tool')
       .map((e) => e.event === 'tool' && e.data);
     expect(tools).toEqual([
-      { name: 'search_knowledge_base', status: 'started', label: 'Searching the help center…' },
-      { name: 'search_knowledge_base', status: 'done', label: 'Searched the help center' },
+      { name: 'search_knowledge_base', status: 'started' },
+      { name: 'search_knowledge_base', status: 'done' },
     ]);
     const done = doneOf(chat);
+    expect(done).toMatchObject({ seq: 2, role: 'assistant', id: expect.stringMatching(/^msg_/) });
     expect(done?.text).toBe('Use **Forgot password** on the sign-in page.');
     expect(done?.text).toBe(deltasOf(chat));
     expect(done?.toolsUsed).toEqual(['search_knowledge_base']);
-    expect(done?.citations[0]?.url).toMatch(/password/);
+    expect(done?.citations?.[0]?.url).toMatch(/password/);
   });
 
   it('sets the session cookie with exactly the attributes a third-party widget needs', async () => {
@@ -99,7 +130,7 @@ describe('POST /api/chat with Accept: text/event-stream', () => {
     expect(tokenOf(second)).toBeUndefined();
     expect(doneOf(third)?.text).toBe('Third.');
     const history = await getHistory(baseUrl, { token });
-    expect(history.body.messages.map((m) => [m.role, m.content])).toEqual([
+    expect(history.body.messages.map((m) => [m.role, m.text])).toEqual([
       ['user', 'one'],
       ['assistant', 'First.'],
       ['user', 'two'],
@@ -153,7 +184,41 @@ describe('POST /api/chat with Accept: text/event-stream', () => {
     expect(doneOf(chat)?.text).toBe(deltasOf(chat));
   });
 
-  it('aborts the run when the client disconnects', async () => {
+  it('keeps running when the client disconnects; the answer is in history', async () => {
+    const { gate, release } = gated();
+    let signal: AbortSignal | undefined;
+    const model = new ScriptedModel([
+      modelResponder(async (call) => {
+        signal = call.request.signal;
+        await gate;
+        return [assistantMessage('Here it is, whenever you come back.')];
+      }),
+    ]);
+    const { baseUrl } = await start(model);
+    const controller = new AbortController();
+    let token: string | undefined;
+    const pending = streamChat(baseUrl, 'slow one', {
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.event === 'session') token = event.data.token;
+      },
+    });
+    await waitFor(() => token !== undefined && model.calls.length === 1);
+    // The visitor hangs up with the question stored and no answer yet.
+    controller.abort();
+    const cut = await pending;
+    expect(cut.events.map((e) => e.event)).toEqual(['session', 'message']);
+    release();
+    await waitFor(async () => (await getHistory(baseUrl, { token })).body.messages.length === 2);
+    expect(signal?.aborted).toBe(false);
+    const history = await getHistory(baseUrl, { token });
+    expect(history.body.messages.map((m) => [m.role, m.text])).toEqual([
+      ['user', 'slow one'],
+      ['assistant', 'Here it is, whenever you come back.'],
+    ]);
+  });
+
+  it('stops the running answer on POST /api/chat/stop, keeping only the question', async () => {
     let aborted: Promise<void> | undefined;
     const model = new ScriptedModel([
       modelResponder(async (call) => {
@@ -165,14 +230,26 @@ describe('POST /api/chat with Accept: text/event-stream', () => {
       }),
     ]);
     const { baseUrl } = await start(model);
-    const controller = new AbortController();
-    const pending = streamChat(baseUrl, 'slow one', { signal: controller.signal }).catch(
-      (e: Error) => e,
-    );
-    await waitFor(() => aborted !== undefined);
-    controller.abort();
-    expect(await pending).toBeInstanceOf(Error);
+    let token: string | undefined;
+    const pending = streamChat(baseUrl, 'slow one', {
+      onEvent: (event) => {
+        if (event.event === 'session') token = event.data.token;
+      },
+    });
+    await waitFor(() => token !== undefined && aborted !== undefined);
+    expect(await stopChat(baseUrl, { token })).toBe(204);
     await expect(aborted).resolves.toBeUndefined();
+    const chat = await pending;
+    // Stopped on purpose: the stream just ends, with neither an answer nor an error.
+    expect(chat.events.map((e) => e.event)).not.toContain('done');
+    expect(chat.events.map((e) => e.event)).not.toContain('error');
+    const history = await getHistory(baseUrl, { token });
+    expect(history.body.messages.map((m) => m.role)).toEqual(['user']);
+  });
+
+  it('answers a stop without a conversation with 204, stopping nothing', async () => {
+    const { baseUrl } = await start(new ScriptedModel([]));
+    expect(await stopChat(baseUrl)).toBe(204);
   });
 });
 
@@ -186,16 +263,26 @@ describe('POST /api/chat as JSON', () => {
     });
     expect(status).toBe(200);
     expect(body).toEqual({
-      messageId: expect.stringMatching(/^msg_/),
-      reply: 'Reset it from the sign-in page.',
-      toolsUsed: ['search_knowledge_base'],
-      citations: expect.arrayContaining([
-        expect.objectContaining({ url: expect.stringMatching(/password/) }),
-      ]),
       sessionToken: expect.any(String),
+      question: expect.objectContaining({
+        seq: 1,
+        role: 'user',
+        text: 'How do I reset my password?',
+      }),
+      answer: expect.objectContaining({
+        id: expect.stringMatching(/^msg_/),
+        seq: 2,
+        role: 'assistant',
+        text: 'Reset it from the sign-in page.',
+        toolsUsed: ['search_knowledge_base'],
+        citations: expect.arrayContaining([
+          expect.objectContaining({ url: expect.stringMatching(/password/) }),
+        ]),
+      }),
+      conversation: { status: 'bot', contactKnown: false },
     });
     const history = await getHistory(baseUrl, { token: body.sessionToken });
-    expect(history.body.messages[0]?.content).toBe('How do I reset my password?');
+    expect(history.body.messages[0]?.text).toBe('How do I reset my password?');
   });
 
   it.each([
@@ -287,7 +374,10 @@ describe('sessions over HTTP', () => {
     const { baseUrl } = await start(new ScriptedModel([]));
     const response = await fetch(`${baseUrl}/api/chat/history`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ messages: [] });
+    expect(await response.json()).toEqual({
+      messages: [],
+      conversation: { status: 'bot', contactKnown: false },
+    });
     expect(response.headers.get('set-cookie')).toBeNull();
   });
 
@@ -322,17 +412,8 @@ describe('idempotency and one turn at a time', () => {
   });
 
   it('refuses a second simultaneous turn on one session with 409', async () => {
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const model = new ScriptedModel([
-      [assistantMessage('first')],
-      modelResponder(async () => {
-        await gate;
-        return [assistantMessage('slow')];
-      }),
-    ]);
+    const { gate, release } = gated();
+    const model = firstThenHeld('first', 'slow', gate);
     const { baseUrl } = await start(model);
     const token = tokenOf(await streamChat(baseUrl, 'hello'))!;
     const slow = streamChat(baseUrl, 'slow question', { token });
@@ -342,6 +423,117 @@ describe('idempotency and one turn at a time', () => {
     expect(concurrent.error?.error.code).toBe('turn_in_progress');
     release();
     expect(doneOf(await slow)?.text).toBe('slow');
+  });
+});
+
+describe('GET /api/chat/history', () => {
+  it('pages back from the latest messages with before and limit', async () => {
+    const model = new ScriptedModel([
+      [assistantMessage('A1')],
+      [assistantMessage('A2')],
+      [assistantMessage('A3')],
+    ]);
+    const { baseUrl } = await start(model);
+    const token = (await sendChat(baseUrl, { message: 'Q1' })).body.sessionToken;
+    await sendChat(baseUrl, { message: 'Q2' }, { token });
+    await sendChat(baseUrl, { message: 'Q3' }, { token });
+
+    const latest = await getHistory(baseUrl, { token, limit: 4 });
+    expect(latest.status).toBe(200);
+    expect(latest.body.messages.map((m) => [m.seq, m.text])).toEqual([
+      [3, 'Q2'],
+      [4, 'A2'],
+      [5, 'Q3'],
+      [6, 'A3'],
+    ]);
+    expect(latest.body.before).toBe('3');
+    expect(latest.body.conversation).toEqual({ status: 'bot', contactKnown: false });
+
+    const older = await getHistory(baseUrl, { token, limit: 4, before: latest.body.before! });
+    expect(older.body.messages.map((m) => [m.seq, m.text])).toEqual([
+      [1, 'Q1'],
+      [2, 'A1'],
+    ]);
+    expect(older.body.before).toBeUndefined();
+  });
+
+  it.each([
+    ['a cursor that is not a position', '?before=abc'],
+    ['a zero limit', '?limit=0'],
+    ['a limit over the maximum', '?limit=101'],
+  ])('refuses %s with 400', async (_name, query) => {
+    const { baseUrl } = await start(new ScriptedModel([]));
+    const response = await fetch(`${baseUrl}/api/chat/history${query}`);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe('invalid_request');
+  });
+});
+
+describe('GET /api/chat/events', () => {
+  it('answers 204 without a conversation to follow', async () => {
+    const { baseUrl } = await start(new ScriptedModel([]));
+    const followed = await followEvents(baseUrl);
+    expect(followed.status).toBe(204);
+  });
+
+  it('sends what was missed after Last-Event-ID, then each new message as it is stored', async () => {
+    const model = new ScriptedModel([
+      [assistantMessage('A1')],
+      [assistantMessage('A2')],
+      [assistantMessage('A3')],
+    ]);
+    const { baseUrl } = await start(model);
+    const token = (await sendChat(baseUrl, { message: 'Q1' })).body.sessionToken;
+    await sendChat(baseUrl, { message: 'Q2' }, { token });
+
+    const controller = new AbortController();
+    const stored: string[] = [];
+    const following = followEvents(baseUrl, {
+      token,
+      lastEventId: '1',
+      signal: controller.signal,
+      onEvent: (event, id) => {
+        if (event.event === 'message' || event.event === 'done')
+          stored.push(`${id} ${event.event} ${event.data.text}`);
+      },
+    });
+    await waitFor(() => stored.length === 3);
+    expect(stored).toEqual(['2 done A1', '3 message Q2', '4 done A2']);
+
+    await sendChat(baseUrl, { message: 'Q3' }, { token });
+    await waitFor(() => stored.length === 5);
+    expect(stored.slice(3)).toEqual(['5 message Q3', '6 done A3']);
+    controller.abort();
+    await following;
+  });
+});
+
+describe('GET /api/chat/events while an answer runs', () => {
+  it('streams the running answer live to a follower, numbered after its question', async () => {
+    const { gate, release } = gated();
+    const model = firstThenHeld('A1', 'A2, live', gate);
+    const { baseUrl } = await start(model);
+    const token = (await sendChat(baseUrl, { message: 'Q1' })).body.sessionToken;
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const following = followEvents(baseUrl, {
+      token,
+      lastEventId: '2',
+      signal: controller.signal,
+      onEvent: (event, id) => {
+        if (event.event === 'delta') seen.push(`${id} delta ${event.data.text}`);
+        if (event.event === 'message' || event.event === 'done')
+          seen.push(`${id} ${event.event} ${event.data.text}`);
+      },
+    });
+    const answering = sendChat(baseUrl, { message: 'Q2' }, { token });
+    await waitFor(() => seen.length === 1);
+    release();
+    await answering;
+    await waitFor(() => seen.length === 3);
+    expect(seen).toEqual(['3 message Q2', '3.1 delta A2, live', '4 done A2, live']);
+    controller.abort();
+    await following;
   });
 });
 
@@ -382,13 +574,18 @@ describe('feedback', () => {
         },
         body: JSON.stringify(body),
       });
-    expect((await post({ messageId: doneOf(chat)!.messageId, rating: 'up' })).status).toBe(204);
+    const answer = doneOf(chat)!;
+    expect((await post({ messageId: answer.id, rating: 'up' })).status).toBe(204);
     expect((await post({ messageId: 'msg_unknown', rating: 'down' })).status).toBe(404);
-    expect((await post({ messageId: doneOf(chat)!.messageId, rating: 'meh' })).status).toBe(400);
-    const page = await store.listFeedback({ limit: 10 });
-    expect(page.items).toEqual([
-      expect.objectContaining({ messageId: doneOf(chat)!.messageId, rating: 'up' }),
-    ]);
+    // The visitor's own question is not an answer to rate.
+    const question = chat.events.find((e) => e.event === 'message');
+    expect(question?.event === 'message' && question.data.role).toBe('user');
+    if (question?.event === 'message') {
+      expect((await post({ messageId: question.data.id, rating: 'up' })).status).toBe(404);
+    }
+    expect((await post({ messageId: answer.id, rating: 'meh' })).status).toBe(400);
+    const page = await store.feedback.list({ limit: 10 });
+    expect(page.items).toEqual([expect.objectContaining({ messageId: answer.id, rating: 'up' })]);
   });
 });
 
@@ -414,9 +611,12 @@ describe('the rest of the surface', () => {
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 2000,
+): Promise<void> {
   const start = Date.now();
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

@@ -1,7 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
-import type { StoreLimits } from '../sessions/store.js';
-import { MemoryStore } from '../sessions/stores/memory-store.js';
+import type { StoreLimits } from '../store/context.js';
+import { openStore, type Store } from '../store/store.js';
 import { createTurnBudget, type TurnBudgetOptions } from './turn-budget.js';
 
 const HOUR = 3_600_000;
@@ -15,18 +15,19 @@ const LIMITS: StoreLimits = {
 
 describe('createTurnBudget', () => {
   let clock: ManualClock;
-  let store: MemoryStore;
+  let store: Store;
 
   beforeEach(async () => {
     // Monday 2026-01-05, 12:00 UTC.
     clock = new ManualClock(Date.UTC(2026, 0, 5, 12));
-    store = new MemoryStore({ clock, limits: LIMITS });
-    await store.createSession('s1');
-    await store.createSession('s2');
+    store = await openStore({ kind: 'memory' }, { clock, limits: LIMITS });
+    await store.conversations.create('s1');
+    await store.conversations.create('s2');
   });
+  afterEach(() => store.close());
 
   const budgetWith = (limits: Partial<Pick<TurnBudgetOptions, 'turnsPerDay' | 'tokensPerDay'>>) =>
-    createTurnBudget({ store, clock, turnsPerDay: 3, tokensPerDay: 1000, ...limits });
+    createTurnBudget({ usage: store.usage, clock, turnsPerDay: 3, tokensPerDay: 1000, ...limits });
 
   it('allows a session that has used nothing, known to the store or not', async () => {
     const budget = budgetWith({});
@@ -38,8 +39,8 @@ describe('createTurnBudget', () => {
     const budget = budgetWith({});
     await budget.record('s1', { totalTokens: 120 });
     await budget.record('s1', { totalTokens: 0 });
-    expect(await store.getUsage('s1', '2026-01-05')).toEqual({ turns: 2, tokens: 120 });
-    expect(await store.getUsage('s2', '2026-01-05')).toEqual({ turns: 0, tokens: 0 });
+    expect(await store.usage.get('s1', '2026-01-05')).toEqual({ turns: 2, tokens: 120 });
+    expect(await store.usage.get('s2', '2026-01-05')).toEqual({ turns: 0, tokens: 0 });
   });
 
   it('refuses once the turns reach turnsPerDay, until the next UTC midnight', async () => {
@@ -58,8 +59,8 @@ describe('createTurnBudget', () => {
     clock.advance(1);
     expect(await budget.check('s1')).toEqual({ allowed: true });
     // Yesterday's usage is still there; today starts from zero.
-    expect(await store.getUsage('s1', '2026-01-05')).toEqual({ turns: 3, tokens: 30 });
-    expect(await store.getUsage('s1', '2026-01-06')).toEqual({ turns: 0, tokens: 0 });
+    expect(await store.usage.get('s1', '2026-01-05')).toEqual({ turns: 3, tokens: 30 });
+    expect(await store.usage.get('s1', '2026-01-06')).toEqual({ turns: 0, tokens: 0 });
   });
 
   it('refuses once the tokens reach tokensPerDay, letting the crossing turn finish', async () => {
@@ -91,8 +92,8 @@ describe('createTurnBudget', () => {
       allowed: false,
       resetsAt: '2026-01-07T00:00:00.000Z',
     });
-    expect(await store.getUsage('s1', '2026-01-05')).toEqual({ turns: 1, tokens: 50 });
-    expect(await store.getUsage('s1', '2026-01-06')).toEqual({ turns: 1, tokens: 70 });
+    expect(await store.usage.get('s1', '2026-01-05')).toEqual({ turns: 1, tokens: 50 });
+    expect(await store.usage.get('s1', '2026-01-06')).toEqual({ turns: 1, tokens: 70 });
   });
 
   it('names the next UTC midnight across month and year ends', async () => {
@@ -103,7 +104,7 @@ describe('createTurnBudget', () => {
       [Date.UTC(2026, 11, 31, 23, 59), '2027-01-01T00:00:00.000Z'],
     ] as const) {
       clock.set(now);
-      await store.createSession(`at-${now}`);
+      await store.conversations.create(`at-${now}`);
       await budget.record(`at-${now}`, { totalTokens: 1 });
       expect(await budget.check(`at-${now}`)).toEqual({ allowed: false, resetsAt });
     }
@@ -119,12 +120,12 @@ describe('createTurnBudget', () => {
     expect(await turnsOnly.check('s2')).toEqual({ allowed: true });
   });
 
-  it('records nothing, without failing, for a session deleted meanwhile', async () => {
+  it('records nothing, without failing, for a conversation erased meanwhile', async () => {
     const budget = budgetWith({ turnsPerDay: 1 });
-    await store.deleteSession('s1');
+    await store.conversations.erase('s1');
     await expect(budget.record('s1', { totalTokens: 10 })).resolves.toBeUndefined();
     expect(await budget.check('s1')).toEqual({ allowed: true });
-    expect(await store.getSession('s1')).toBeUndefined();
+    expect(await store.conversations.get('s1')).toBeUndefined();
   });
 
   it('rejects limits and token counts that make no sense', async () => {
@@ -136,6 +137,6 @@ describe('createTurnBudget', () => {
     for (const totalTokens of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       await expect(budget.record('s1', { totalTokens })).rejects.toBeInstanceOf(RangeError);
     }
-    expect(await store.getUsage('s1', '2026-01-05')).toEqual({ turns: 0, tokens: 0 });
+    expect(await store.usage.get('s1', '2026-01-05')).toEqual({ turns: 0, tokens: 0 });
   });
 });

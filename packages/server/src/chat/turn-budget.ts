@@ -1,9 +1,9 @@
 import type { Clock } from '../clock.js';
-import type { ParleyStore } from '../sessions/store.js';
-import { nextUtcMidnight, utcDay } from '../sessions/usage-days.js';
+import type { Usage } from '../store/usage.js';
+import { nextUtcMidnight, utcDay } from '../store/usage-days.js';
 
 export interface TurnBudgetOptions {
-  store: ParleyStore;
+  usage: Usage;
   clock: Clock;
   /** Turns a session may start per UTC day; `Infinity` for no turn limit. */
   turnsPerDay: number;
@@ -40,33 +40,33 @@ export interface TurnBudget {
  * cannot slip past together because the session's turn lock runs them one at a time.
  *
  * @example
- * const budget = createTurnBudget({ store, clock, turnsPerDay: 50, tokensPerDay: 200_000 });
+ * const budget = createTurnBudget({ usage: store.usage, clock, turnsPerDay: 50, tokensPerDay: 200_000 });
  * const decision = await budget.check(sessionId);
  * if (!decision.allowed) return reply('budget_exhausted', decision.resetsAt);
  * const result = await runAgentTurn(deps, input);
  * await budget.record(sessionId, result.usage).catch((err) => logger.warn({ err }, 'usage lost'));
  */
 export function createTurnBudget(options: TurnBudgetOptions): TurnBudget {
-  const { store, clock, turnsPerDay, tokensPerDay } = options;
+  const { usage, clock, turnsPerDay, tokensPerDay } = options;
   assertLimit('turnsPerDay', turnsPerDay);
   assertLimit('tokensPerDay', tokensPerDay);
 
   return {
     async check(sessionId) {
       const now = clock.now();
-      const used = await store.getUsage(sessionId, utcDay(now));
+      const used = await usage.get(sessionId, utcDay(now));
       if (used.turns < turnsPerDay && used.tokens < tokensPerDay) return { allowed: true };
       return { allowed: false, resetsAt: new Date(nextUtcMidnight(now)).toISOString() };
     },
 
-    async record(sessionId, usage) {
-      const { totalTokens } = usage;
+    async record(sessionId, spent) {
+      const { totalTokens } = spent;
       if (!Number.isSafeInteger(totalTokens) || totalTokens < 0) {
         throw new RangeError(
           `totalTokens must be a non-negative integer; got ${String(totalTokens)}`,
         );
       }
-      await store.addUsage(sessionId, utcDay(clock.now()), { turns: 1, tokens: totalTokens });
+      await usage.add(sessionId, utcDay(clock.now()), { turns: 1, tokens: totalTokens });
     },
   };
 }

@@ -1,8 +1,8 @@
 import { MaxTurnsExceededError } from '@openai/agents';
 import { type ErrorCode, RETRYABLE_ERROR_CODES } from '@parley/shared';
 import { APIError } from 'openai';
-import { HttpError, ParleyError } from '../http/errors.js';
-import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from '../sessions/store-errors.js';
+import { isStoreUnavailable, ParleyError } from '../errors.js';
+import { HttpError, STORE_UNAVAILABLE_MESSAGE } from '../http/errors.js';
 
 /**
  * A turn that ended without an answer, with what the visitor is told. It is an `HttpError`, so

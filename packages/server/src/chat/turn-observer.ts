@@ -1,13 +1,12 @@
 import type { StreamEvent } from '@parley/shared';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
+import { isStoreUnavailable } from '../errors.js';
 import { HttpError } from '../http/errors.js';
-import { hashSessionId } from '../logger.js';
 import { type Metrics, modelErrorKind, type TurnOutcomeLabel } from '../observability/metrics.js';
 import { addLogFields } from '../observability/request-logger.js';
-import { isStoreUnavailable } from '../sessions/store-errors.js';
-import type { TurnOutcome } from './chat-service.js';
 import { TurnAbortedError, TurnFailedError } from './turn-errors.js';
+import type { TurnOutcome } from './turns.js';
 
 export interface TurnObserverDeps {
   metrics: Metrics;
@@ -21,7 +20,7 @@ export interface TurnObserverDeps {
  * Watches one turn for operators: metrics (time to first delta, tools, outcome, duration, tokens)
  * and the fields of its request log line. Routes only pass events and the result through it.
  */
-export function observeTurn(deps: TurnObserverDeps, res: Response, sessionId: string) {
+export function observeTurn(deps: TurnObserverDeps, res: Response, conversation: string) {
   const { metrics } = deps;
   let startedAt = deps.now();
   let sawDelta = false;
@@ -33,8 +32,8 @@ export function observeTurn(deps: TurnObserverDeps, res: Response, sessionId: st
       startedAt = deps.now();
     },
     /** Wraps the route's event sink. */
-    emit(send: (event: StreamEvent) => void): (event: StreamEvent) => void {
-      return (event) => {
+    emit(send: (event: StreamEvent, id: string) => void): (event: StreamEvent, id: string) => void {
+      return (event, id) => {
         if (event.event === 'delta' && !sawDelta) {
           sawDelta = true;
           metrics.firstDelta(deps.now() - startedAt);
@@ -43,7 +42,7 @@ export function observeTurn(deps: TurnObserverDeps, res: Response, sessionId: st
         } else if (event.event === 'handoff') {
           handoffs++;
         }
-        send(event);
+        send(event, id);
       };
     },
     /** Records how the turn ended; `message` is only logged when the operator allows content. */
@@ -64,7 +63,7 @@ export function observeTurn(deps: TurnObserverDeps, res: Response, sessionId: st
         metrics.modelError(modelErrorKind(error.cause));
       }
       addLogFields(res, {
-        session: hashSessionId(sessionId),
+        conversation,
         outcome: label,
         ...(run
           ? {
@@ -77,10 +76,7 @@ export function observeTurn(deps: TurnObserverDeps, res: Response, sessionId: st
         ...(error instanceof TurnFailedError ? { errorCode: error.code } : {}),
       });
       if (deps.logContent) {
-        deps.logger.info(
-          { session: hashSessionId(sessionId), message, reply: outcome?.reply.reply },
-          'turn content',
-        );
+        deps.logger.info({ conversation, message, answer: outcome?.answer?.text }, 'turn content');
       }
     },
   };
@@ -90,7 +86,11 @@ function outcomeLabel(
   outcome: TurnOutcome | undefined,
   error: unknown,
 ): TurnOutcomeLabel | undefined {
-  if (outcome) return outcome.replayed ? 'replayed' : outcome.run?.refused ? 'refused' : 'answered';
+  if (outcome) {
+    if (outcome.replayed) return 'replayed';
+    if (!outcome.run) return 'forwarded';
+    return outcome.run.refused ? 'refused' : 'answered';
+  }
   if (error instanceof TurnAbortedError) return 'aborted';
   if (error instanceof TurnFailedError) return 'failed';
   // Refusals before the run (409, 422, 429, 401) are not turns.

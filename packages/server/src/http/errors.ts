@@ -2,7 +2,7 @@ import type { ErrorBody, ErrorCode, ErrorIssue } from '@parley/shared';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type * as z from 'zod';
-import { isStoreUnavailable, STORE_UNAVAILABLE_MESSAGE } from '../sessions/store-errors.js';
+import { isStoreUnavailable, ParleyError } from '../errors.js';
 
 /** The HTTP status each error code is answered with. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -11,22 +11,22 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   payload_too_large: 413,
   origin_not_allowed: 403,
   session_invalid: 401,
+  identity_invalid: 401,
+  unauthorized: 401,
+  forbidden: 403,
   rate_limited: 429,
   turn_in_progress: 409,
   idempotency_conflict: 422,
   budget_exhausted: 429,
+  conflict: 409,
   model_unavailable: 503,
   not_found: 404,
   internal: 500,
 };
 
-/** Base class of every error Parley raises on purpose. */
-export class ParleyError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+/** What a visitor is told while the store cannot be reached. */
+export const STORE_UNAVAILABLE_MESSAGE =
+  'Chat is temporarily unavailable. Please try again in a moment.';
 
 /**
  * An error that becomes a response: a stable `code` for clients, a status derived from it, and a

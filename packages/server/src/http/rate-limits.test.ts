@@ -1,12 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  createScratchDatabase,
+  describeWithPostgres,
+  type ScratchDatabase,
+} from '@parley/testkit/postgres';
+import { deleteRedisKeys, describeWithRedis, redisTestUrl } from '@parley/testkit/redis';
+import { TEST_STORE_LIMITS } from '@parley/testkit/stores';
 import express, { type Express } from 'express';
 import { Redis } from 'ioredis';
 import pino from 'pino';
+import { type RedisReply, RedisStore } from 'rate-limit-redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../config.js';
-import { describeWithRedis, redisTestUrl } from '../test-support/redis.js';
+import { ManualClock, systemClock } from '../clock.js';
+import { type Config, loadConfig } from '../config.js';
+import { type Coordination, createCoordination } from '../coordination/coordination.js';
+import { SqlRateLimitStore } from '../coordination/sql-rate-limit-store.js';
+import { openStore, type Store } from '../store/store.js';
 import { errorHandler, HttpError } from './errors.js';
 import {
   AUTH_FAILURES_PER_WINDOW,
@@ -19,18 +30,16 @@ import {
 
 const silent = pino({ level: 'silent' });
 
+/** The configured defaults, with small limits that a test reaches in a few requests. */
 function limitsConfig(overrides: Partial<Config['limits']> = {}): Config['limits'] {
   return {
+    ...loadConfig({}).limits,
     enabled: true,
     ipMessagesPerMinute: 2,
     sessionMessagesPerMinute: 2,
     ipSessionsPerHour: 2,
     ipReadsPerMinute: 2,
     ipFeedbackPerMinute: 2,
-    maxStreamsPerIp: 4,
-    turnsPerDay: 200,
-    tokensPerDay: 300_000,
-    maxStreamDurationMs: 150_000,
     ...overrides,
   };
 }
@@ -227,24 +236,44 @@ describe('createRateLimits (memory store)', () => {
 });
 
 await describeWithRedis('createRateLimits (Redis store)', () => {
-  const keyPrefix = `parley-test:rl:${randomUUID()}:`;
-  let redisA: Redis;
-  let redisB: Redis;
+  const redisPrefix = `parley-test:${randomUUID()}:`;
+  const stores: Store[] = [];
+  const coordinations: Coordination[] = [];
+  let admin: Redis;
 
   beforeAll(() => {
-    redisA = new Redis(redisTestUrl);
-    redisB = new Redis(redisTestUrl);
+    admin = new Redis(redisTestUrl);
+  });
+  afterEach(async () => {
+    for (const coordination of coordinations.splice(0)) await coordination.close();
+    await Promise.all(stores.splice(0).map((store) => store.close()));
   });
   afterAll(async () => {
-    const keys = await redisA.keys(`${keyPrefix}*`);
-    if (keys.length > 0) await redisA.del(...keys);
-    redisA.disconnect();
-    redisB.disconnect();
+    await deleteRedisKeys(admin, redisPrefix);
+    admin.disconnect();
   });
 
+  /** The limits of one instance, counting in Redis as start-up wires them. */
+  async function instance(): Promise<RateLimits> {
+    const store = await openStore(
+      { kind: 'memory' },
+      { clock: new ManualClock(), limits: TEST_STORE_LIMITS },
+    );
+    stores.push(store);
+    const coordination = await createCoordination({
+      store,
+      redisUrl: redisTestUrl,
+      redisPrefix,
+      logger: silent,
+    });
+    coordinations.push(coordination);
+    expect(coordination.kind).toBe('redis');
+    return start({ storeFor: (name) => coordination.rateLimitStore(name) }).limits;
+  }
+
   it('shares counts between two apps (two instances) on the same Redis', async () => {
-    const a = await listen(buildApp(start({ redis: redisA, keyPrefix }).limits));
-    const b = await listen(buildApp(start({ redis: redisB, keyPrefix }).limits));
+    const a = await listen(buildApp(await instance()));
+    const b = await listen(buildApp(await instance()));
     const ip = freshIp();
     expect((await post(a, '/ip-messages', ip)).status).toBe(200);
     expect((await post(b, '/ip-messages', ip)).status).toBe(200);
@@ -257,22 +286,29 @@ await describeWithRedis('createRateLimits (Redis store)', () => {
   });
 
   it('keeps each limiter under its own key prefix', async () => {
-    const baseUrl = await listen(buildApp(start({ redis: redisA, keyPrefix }).limits));
+    const baseUrl = await listen(buildApp(await instance()));
     const ip = freshIp();
     for (let i = 0; i < 3; i++) await post(baseUrl, '/ip-messages', ip);
     expect((await post(baseUrl, '/ip-messages', ip)).status).toBe(429);
     expect((await post(baseUrl, '/ip-sessions', ip)).status).toBe(200);
-    expect(await redisA.get(`${keyPrefix}ip-msg:${ip}`)).toBe('4');
-    expect(await redisA.get(`${keyPrefix}ip-sessions:${ip}`)).toBe('1');
-    expect(await redisA.pttl(`${keyPrefix}ip-sessions:${ip}`)).toBeGreaterThan(59 * 60_000);
+    expect(await admin.get(`${redisPrefix}rl:ip-messages${ip}`)).toBe('4');
+    expect(await admin.get(`${redisPrefix}rl:ip-sessions${ip}`)).toBe('1');
+    expect(await admin.pttl(`${redisPrefix}rl:ip-sessions${ip}`)).toBeGreaterThan(59 * 60_000);
   });
 
   it('enforces limits built on a client that was not connected yet, once it connects', async () => {
-    // What start-up used to do: a client without an offline queue, limiters built at once. The
-    // script load fails; the limiter must recover instead of letting everything through.
+    // A client without an offline queue and limiters built at once: the script load fails, and
+    // the limiter must recover instead of letting everything through.
     const late = new Redis(redisTestUrl, { lazyConnect: true, enableOfflineQueue: false });
     late.on('error', () => {});
-    const { limits } = start({ redis: late, keyPrefix });
+    const { limits } = start({
+      storeFor: (name) =>
+        new RedisStore({
+          prefix: `${redisPrefix}late:${name}`,
+          sendCommand: (command: string, ...args: string[]) =>
+            late.call(command, ...args) as Promise<RedisReply>,
+        }),
+    });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(limits.health.failing()).toContain('ip-messages');
     // The failed command made ioredis connect in the background.
@@ -291,10 +327,48 @@ await describeWithRedis('createRateLimits (Redis store)', () => {
   });
 
   it('shares an IPv6 /56 bucket across instances', async () => {
-    const a = await listen(buildApp(start({ redis: redisA, keyPrefix }).limits));
-    const b = await listen(buildApp(start({ redis: redisB, keyPrefix }).limits));
+    const a = await listen(buildApp(await instance()));
+    const b = await listen(buildApp(await instance()));
     expect((await post(a, '/ip-messages', '2001:db8:feed:4400::1')).status).toBe(200);
     expect((await post(b, '/ip-messages', '2001:db8:feed:44aa::2')).status).toBe(200);
     expect((await post(a, '/ip-messages', '2001:db8:feed:44ff::3')).status).toBe(429);
+  });
+});
+
+await describeWithPostgres('createRateLimits (PostgreSQL store, no Redis)', () => {
+  let scratch: ScratchDatabase;
+  const stores: Store[] = [];
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+  });
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+  });
+  afterAll(() => scratch?.drop());
+
+  /** The limits of one instance, counting in the shared database as start-up wires them. */
+  async function instance(): Promise<RateLimits> {
+    // The real clock: express-rate-limit words its headers from the time it reads itself.
+    const store = await openStore(
+      { kind: 'postgres', url: scratch.url },
+      { clock: systemClock, limits: TEST_STORE_LIMITS },
+    );
+    stores.push(store);
+    return start({ storeFor: (name) => new SqlRateLimitStore(store.context, `${name}:`) }).limits;
+  }
+
+  it('shares counts between two instances on one database, with the same headers', async () => {
+    const a = await listen(buildApp(await instance()));
+    const b = await listen(buildApp(await instance()));
+    const ip = freshIp();
+    const first = await post(a, '/ip-messages', ip);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit')).toBe('"ip-messages"; r=1; t=60');
+    expect((await post(b, '/ip-messages', ip)).status).toBe(200);
+    const refused = await post(a, '/ip-messages', ip);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    // Each limiter counts apart.
+    expect((await post(b, '/ip-sessions', ip)).status).toBe(200);
   });
 });

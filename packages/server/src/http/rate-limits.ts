@@ -1,8 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type RedisReply, RedisStore } from 'rate-limit-redis';
 import type { Config } from '../config.js';
 import { HttpError } from './errors.js';
 import { createRateLimitHealth, type RateLimitHealth } from './rate-limit-health.js';
@@ -14,22 +12,31 @@ export type LimiterName =
   | 'ip-sessions'
   | 'ip-reads'
   | 'ip-feedback'
-  | 'auth-failures';
+  | 'auth-failures'
+  | 'sign-in-account'
+  | 'sign-in-account-total';
 
 /** Failed operator-token attempts allowed per address in {@link AUTH_FAILURE_WINDOW_MS}. */
 export const AUTH_FAILURES_PER_WINDOW = 20;
 export const AUTH_FAILURE_WINDOW_MS = 15 * 60_000;
-
-/** Where Redis keeps the counters; one sub-prefix per limiter so their counts never mix. */
-export const DEFAULT_RATE_LIMIT_PREFIX = 'parley:rl:';
+/** Failed console sign-ins allowed per account from one address in {@link AUTH_FAILURE_WINDOW_MS}. */
+export const SIGN_IN_FAILURES_PER_ACCOUNT = 5;
+/**
+ * Failed sign-ins allowed per account from all addresses together: guessing from many addresses
+ * stays bounded, while locking someone out takes far more than a handful of requests.
+ */
+export const SIGN_IN_FAILURES_PER_ACCOUNT_TOTAL = 50;
 
 /** IPv6 clients are grouped by /56, the block an ISP typically hands one household. */
 export const IPV6_SUBNET = 56;
 
 export interface RateLimitsOptions {
   config: Config['limits'];
-  /** Shared counters across instances; without it each instance counts in its own memory. */
-  redis?: Redis;
+  /**
+   * The store of one limiter's counters (Redis or the database), so limits hold across instances;
+   * undefined (or no function) counts in this process's memory.
+   */
+  storeFor?: (limiter: LimiterName) => Store | undefined;
   logger: Logger;
   /** Called on every refused request (metrics). */
   onLimited?: (limiter: LimiterName) => void;
@@ -37,8 +44,6 @@ export interface RateLimitsOptions {
   onStoreError?: (limiter: string) => void;
   /** Called when a limiter's shared store goes down or comes back (metrics). */
   onStoreStateChange?: (limiter: string, failing: boolean) => void;
-  /** Key prefix in Redis; default {@link DEFAULT_RATE_LIMIT_PREFIX}. */
-  keyPrefix?: string;
 }
 
 export interface RateLimits {
@@ -65,13 +70,19 @@ export interface RateLimits {
    * failed attempt with `res.locals.authFailed = true`; other requests are not counted.
    */
   authFailures: RequestHandler;
+  /**
+   * Failed console sign-ins per account: {@link SIGN_IN_FAILURES_PER_ACCOUNT} in 15 minutes from
+   * one address, {@link SIGN_IN_FAILURES_PER_ACCOUNT_TOTAL} from all of them, so guessing one
+   * operator's password is throttled even from many addresses, and a stranger cannot lock them
+   * out with five requests.
+   */
+  signInAccount: RequestHandler;
   /** Whether every limiter can reach its counters (read by `/readyz`). */
   health: RateLimitHealth;
 }
 
 interface LimiterSpec {
   name: LimiterName;
-  prefix: string;
   windowMs: number;
   limit: number;
   message: string;
@@ -83,13 +94,13 @@ interface LimiterSpec {
 
 /**
  * The abuse limits in front of the model, built on express-rate-limit with draft-8 `RateLimit` /
- * `RateLimit-Policy` headers and `Retry-After` on refusals. With a Redis client the counts live
- * in Redis (`rate-limit-redis`), so the limits hold across every instance; otherwise in memory.
+ * `RateLimit-Policy` headers and `Retry-After` on refusals. Counts live where `storeFor` says
+ * (Redis or the database, shared by every instance), otherwise in memory.
  * A refused request becomes `429 rate_limited` through the shared error handler. When limits are
  * disabled every limiter is a pass-through; log {@link rateLimitsDisabledWarning} at start-up.
  *
  * @example
- * const limits = createRateLimits({ config: config.limits, redis, logger, onLimited: metrics.rateLimited });
+ * const limits = createRateLimits({ config: config.limits, storeFor, logger, onLimited: metrics.rateLimited });
  * router.post('/api/chat', limits.ipMessages, limits.ipSessions, handler);
  */
 export function createRateLimits(options: RateLimitsOptions): RateLimits {
@@ -107,12 +118,12 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       ipReads: passThrough,
       ipFeedback: passThrough,
       authFailures: passThrough,
+      signInAccount: passThrough,
       health,
     };
   }
-  const prefix = options.keyPrefix ?? DEFAULT_RATE_LIMIT_PREFIX;
   const build = (spec: LimiterSpec) => {
-    const store = options.redis ? redisStore(`${prefix}${spec.prefix}`, options.redis) : undefined;
+    const store = options.storeFor?.(spec.name);
     return buildLimiter(spec, options, store && health.observe(spec.name, store));
   };
   const sessionId = (res: Response): string | undefined =>
@@ -120,7 +131,6 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   return {
     ipMessages: build({
       name: 'ip-messages',
-      prefix: 'ip-msg:',
       windowMs: 60_000,
       limit: config.ipMessagesPerMinute,
       message: 'Too many messages from your network. Please wait a moment and try again.',
@@ -128,7 +138,6 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     }),
     sessionMessages: build({
       name: 'session-messages',
-      prefix: 'session-msg:',
       windowMs: 60_000,
       limit: config.sessionMessagesPerMinute,
       message: 'You are sending messages too quickly. Please wait a moment and try again.',
@@ -137,7 +146,6 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     }),
     ipSessions: build({
       name: 'ip-sessions',
-      prefix: 'ip-sessions:',
       windowMs: 60 * 60_000,
       limit: config.ipSessionsPerHour,
       message: 'Too many new conversations from your network. Please try again later.',
@@ -146,7 +154,6 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     }),
     ipReads: build({
       name: 'ip-reads',
-      prefix: 'ip-reads:',
       windowMs: 60_000,
       limit: config.ipReadsPerMinute,
       message: 'Too many requests from your network. Please wait a moment and try again.',
@@ -154,7 +161,6 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     }),
     ipFeedback: build({
       name: 'ip-feedback',
-      prefix: 'ip-feedback:',
       windowMs: 60_000,
       limit: config.ipFeedbackPerMinute,
       message: 'Too many ratings from your network. Please wait a moment and try again.',
@@ -162,13 +168,30 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     }),
     authFailures: build({
       name: 'auth-failures',
-      prefix: 'auth-fail:',
       windowMs: AUTH_FAILURE_WINDOW_MS,
       limit: AUTH_FAILURES_PER_WINDOW,
       message: 'Too many failed sign-in attempts from your network. Please try again later.',
       key: (req) => clientIpKey(req),
       failed: (_req, res) => res.locals.authFailed === true,
     }),
+    signInAccount: both(
+      build({
+        name: 'sign-in-account',
+        windowMs: AUTH_FAILURE_WINDOW_MS,
+        limit: SIGN_IN_FAILURES_PER_ACCOUNT,
+        message: 'Too many failed sign-ins for this account. Please try again later.',
+        key: (req) => `${signInEmail(req)}|${clientIpKey(req)}`,
+        failed: (_req, res) => res.locals.authFailed === true,
+      }),
+      build({
+        name: 'sign-in-account-total',
+        windowMs: AUTH_FAILURE_WINDOW_MS,
+        limit: SIGN_IN_FAILURES_PER_ACCOUNT_TOTAL,
+        message: 'Too many failed sign-ins for this account. Please try again later.',
+        key: (req) => signInEmail(req),
+        failed: (_req, res) => res.locals.authFailed === true,
+      }),
+    ),
     health,
   };
 }
@@ -236,12 +259,17 @@ function buildLimiter(
   };
 }
 
-function redisStore(prefix: string, redis: Redis): Store {
-  return new RedisStore({
-    prefix,
-    sendCommand: (command: string, ...args: string[]) =>
-      redis.call(command, ...args) as Promise<RedisReply>,
-  });
+/** The account a sign-in names, normalised as accounts are stored. */
+function signInEmail(req: Request): string {
+  const email = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 254) : '';
+}
+
+/** Two limiters in a row, as one middleware. */
+function both(first: RequestHandler, second: RequestHandler): RequestHandler {
+  return function bothLimiters(req, res, next) {
+    first(req, res, (error?: unknown) => (error ? next(error) : second(req, res, next)));
+  };
 }
 
 function errorSummary(error: unknown): { name?: string; message: string } {

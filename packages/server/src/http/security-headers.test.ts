@@ -16,6 +16,9 @@ beforeAll(async () => {
   app.get('/widget.js', (_req, res) => {
     res.type('text/javascript').send('// widget');
   });
+  app.get('/widget/:file', (_req, res) => {
+    res.type('text/javascript').send('// a part');
+  });
   app.get('/', (_req, res) => {
     res.setHeader('Content-Security-Policy', "default-src 'self'");
     res.type('html').send('<!doctype html>');
@@ -60,5 +63,14 @@ describe('securityHeaders', () => {
   it('matches paths exactly, so a look-alike API path keeps same-origin', async () => {
     const res = await fetch(`${baseUrl}/widget.js.map`);
     expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+  });
+
+  it("lets other sites load the widget's parts under /widget/, and nothing beside it", async () => {
+    const part = await fetch(`${baseUrl}/widget/markdown.js`);
+    expect(part.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    for (const path of ['/widget/', '/widgets/markdown.js', '/api/widget/markdown.js']) {
+      const res = await fetch(baseUrl + path);
+      expect(res.headers.get('cross-origin-resource-policy'), path).toBe('same-origin');
+    }
   });
 });

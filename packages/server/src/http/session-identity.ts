@@ -1,7 +1,8 @@
 import { parse as parseCookies } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
-import type { ParleyStore } from '../sessions/store.js';
 import { createSessionId, type TokenSigner } from '../sessions/tokens.js';
+import type { ConversationRecord } from '../store/conversations.js';
+import type { Store } from '../store/store.js';
 import { HttpError } from './errors.js';
 
 /**
@@ -15,13 +16,15 @@ export const SESSION_COOKIE = '__Host-parley_session';
 export interface VisitorSession {
   id: string;
   token: string;
+  /** The session's conversation, as it was when the session was resolved. */
+  conversation: ConversationRecord;
   /** True when this request created it (the stream then starts with a `session` event). */
   created: boolean;
 }
 
 export interface SessionIdentityOptions {
   signer: TokenSigner;
-  store: ParleyStore;
+  store: Pick<Store, 'conversations'>;
   ttlMs: number;
   /** Called when a session is created (metrics). */
   onCreated?: () => void;
@@ -103,24 +106,34 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
     const presented = presentedToken(req);
     if (!presented) return undefined;
     const id = signer.verify(presented.token);
-    const session = id === undefined ? undefined : await store.getSession(id);
-    if (!id || !session) {
+    const conversation = id === undefined ? undefined : await store.conversations.get(id);
+    if (!id || !conversation) {
       if (presented.fromCookie) clearCookie(res);
       throw invalidSession();
     }
     // Sliding expiry: a cookie lives as long as the session's idle TTL from the last use.
     if (presented.fromCookie && options.refreshCookie !== false) setCookie(res, presented.token);
-    return { id, token: presented.token, created: false };
+    return { id, token: presented.token, conversation, created: false };
   }
 
   /** Issues a new session: a fresh random id, its signed token, and the cookie. */
   async function create(res: Response): Promise<VisitorSession> {
     const id = createSessionId();
-    await store.createSession(id);
+    const conversation = await store.conversations.create(id);
     options.onCreated?.();
     const token = signer.sign(id);
     setCookie(res, token);
-    return { id, token, created: true };
+    return { id, token, conversation, created: true };
+  }
+
+  /**
+   * Makes an existing conversation this caller's session (a verified identity continuing on
+   * another device): its signed token, and the cookie. Only for callers proven to own it.
+   */
+  function adopt(res: Response, conversationId: string): { id: string; token: string } {
+    const token = signer.sign(conversationId);
+    setCookie(res, token);
+    return { id: conversationId, token };
   }
 
   async function destroy(req: Request, res: Response): Promise<boolean> {
@@ -128,7 +141,7 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
     const session = await find(req, res, { refreshCookie: false });
     clearCookie(res);
     if (!session) return false;
-    await store.deleteSession(session.id);
+    await store.conversations.erase(session.id);
     return true;
   }
 
@@ -142,7 +155,7 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
     next();
   };
 
-  return { find, create, destroy, resolve, ensure };
+  return { find, create, adopt, destroy, resolve, ensure };
 }
 
 export type SessionIdentity = ReturnType<typeof createSessionIdentity>;

@@ -1,10 +1,13 @@
 import { encodeSseComment, encodeSseEvent, type StreamEvent } from '@parley/shared';
 import type { Response } from 'express';
 
-/** A started event stream on one response. */
-export interface SseStream {
-  /** Writes one event with the next id. Returns false once the client is gone. */
-  send(event: StreamEvent): boolean;
+/** A started event stream on one response; `E` is the stream's event union. */
+export interface SseStream<E extends { event: string; data: unknown } = StreamEvent> {
+  /**
+   * Writes one event, with its id when it has one (an event without an id leaves the client's
+   * last event id as it was). Returns false once the client is gone.
+   */
+  send(event: E, id?: string): boolean;
   /** Ends the stream (idempotent). */
   close(): void;
   readonly closed: boolean;
@@ -18,10 +21,13 @@ export interface SseOptions {
 }
 
 /**
- * Starts an SSE response: headers that stop proxies buffering or compressing, ids on every event,
- * a `: ping` comment every 15 s, and clean-up on disconnect. The one place SSE is written.
+ * Starts an SSE response: headers that stop proxies buffering or compressing, the ids the caller
+ * gives, a `: ping` comment every 15 s, and clean-up on disconnect. The one place SSE is written.
  */
-export function startSse(res: Response, options: SseOptions = {}): SseStream {
+export function startSse<E extends { event: string; data: unknown } = StreamEvent>(
+  res: Response,
+  options: SseOptions = {},
+): SseStream<E> {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -31,7 +37,6 @@ export function startSse(res: Response, options: SseOptions = {}): SseStream {
   res.flushHeaders();
   res.socket?.setNoDelay(true);
 
-  let nextId = 1;
   let closed = false;
   const ping = setInterval(() => {
     if (!closed) res.write(encodeSseComment('ping'));
@@ -49,9 +54,9 @@ export function startSse(res: Response, options: SseOptions = {}): SseStream {
   });
 
   return {
-    send(event) {
+    send(event, id) {
       if (closed || res.writableEnded) return false;
-      return res.write(encodeSseEvent(event, nextId++)) || !res.destroyed;
+      return res.write(encodeSseEvent(event, id)) || !res.destroyed;
     },
     close() {
       if (stop()) res.end();

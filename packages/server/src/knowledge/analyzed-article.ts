@@ -37,6 +37,42 @@ function distinctTerms(text: string): string[] {
   return [...new Set(analyze(text))];
 }
 
+/** A sentence of text, without the separator that followed it. */
+interface SentenceText {
+  text: string;
+  separator: ' ' | '\n';
+}
+
+const isBlank = (char: string | undefined) => char === ' ' || char === '\t';
+
+/**
+ * Splits text after ".", "!" or "?" followed by spaces or tabs (which are dropped) and at line
+ * breaks, remembering which, so list lines stay lines. Empty lines give no sentence. A loop over
+ * the characters rather than a regular expression: text comes from articles anyone may edit, and
+ * a lazy pattern retried at every position costs the square of a long line.
+ */
+function splitSentences(text: string): SentenceText[] {
+  const sentences: SentenceText[] = [];
+  let start = 0;
+  let at = 0;
+  while (at < text.length) {
+    const char = text[at];
+    if (char === '\n') {
+      if (at > start) sentences.push({ text: text.slice(start, at), separator: '\n' });
+      start = ++at;
+    } else if ((char === '.' || char === '!' || char === '?') && isBlank(text[at + 1])) {
+      sentences.push({ text: text.slice(start, at + 1), separator: ' ' });
+      at += 2;
+      while (isBlank(text[at])) at++;
+      start = at;
+    } else {
+      at++;
+    }
+  }
+  if (start < text.length) sentences.push({ text: text.slice(start), separator: ' ' });
+  return sentences;
+}
+
 /**
  * Splits text into sentences, analyzed. A list number left alone by the split ("2.") is glued to
  * the sentence it numbers.
@@ -49,14 +85,12 @@ export function analyzeSentences(text: string, textTerms: readonly string[]): An
     sentences.push({ text: sentence, separator, terms });
   };
   let pending = '';
-  // Split after sentence ends and at line breaks, remembering which, so list lines stay lines.
-  for (const match of text.matchAll(/(.+?)(?:(?<=[.!?])[ \t]+|\n|$)/g)) {
-    const part = match[1] ?? '';
+  for (const { text: part, separator } of splitSentences(text)) {
     if (/^\d+\.$/.test(part)) {
       pending = `${pending}${part} `;
       continue;
     }
-    add(pending + part, match[0].endsWith('\n') ? '\n' : ' ');
+    add(pending + part, separator);
     pending = '';
   }
   if (pending) add(pending.trim(), ' ');

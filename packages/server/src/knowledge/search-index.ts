@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
 import { analyzeArticle } from './analyzed-article.js';
-import { extractHeadings, toPlainText } from './markdown-text.js';
+import { readMarkdown } from './markdown-text.js';
 import { analyzeQuery, weightedTerms } from './query-analysis.js';
 import { type IndexedDocument, rankDocuments } from './ranking.js';
 import { DEFAULT_TUNING, type SearchTuning } from './search-tuning.js';
@@ -19,13 +19,15 @@ export interface SearchIndex {
 const TYPO_SNIPPET_WEIGHT = 0.75;
 
 function toDocument(article: Article): IndexedDocument {
+  const { blocks, headings } = readMarkdown(article.body);
   return {
     id: article.id,
     title: article.title,
     // The separators keep words of neighbouring tags or headings from reading as a phrase.
     tags: article.tags.join(' . '),
-    headings: extractHeadings(article.body).join(' . '),
-    body: toPlainText(article.body),
+    headings: headings.join(' . '),
+    // As `toPlainText` gives it, from the one parse.
+    body: blocks.map((block) => block.text).join('\n\n'),
   };
 }
 

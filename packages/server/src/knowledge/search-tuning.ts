@@ -65,10 +65,20 @@ export function thresholdScale(articleCount: number): number {
 }
 
 /**
- * Edit distance tolerated for a visitor word: one typo from five letters on, two from nine.
- * Shorter words have too many neighbours at distance one ("plan" ~ "plug", "card" ~ "cart").
+ * Longest visitor word matched with typos. The longest word of the sample articles has 14
+ * letters; longer "words" are pasted codes, URLs or junk. MiniSearch's typo search allocates a
+ * table of the word's length squared: half a second for 12,800 letters, and for 100,000 it asks
+ * for 10 GB and throws.
+ */
+export const MAX_FUZZY_TERM_LENGTH = 32;
+
+/**
+ * Edit distance tolerated for a visitor word: one typo from five letters on, two from nine, none
+ * beyond {@link MAX_FUZZY_TERM_LENGTH}. Shorter words have too many neighbours at distance one
+ * ("plan" ~ "plug", "card" ~ "cart").
  */
 export function fuzziness(term: string): number | false {
+  if (term.length > MAX_FUZZY_TERM_LENGTH) return false;
   if (term.length >= 9) return 2;
   return term.length >= 5 ? 1 : false;
 }

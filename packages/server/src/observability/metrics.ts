@@ -1,7 +1,14 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** How a visitor turn ended; the `outcome` label of `parley_turns_total`. */
-export type TurnOutcomeLabel = 'answered' | 'failed' | 'aborted' | 'replayed' | 'refused';
+export type TurnOutcomeLabel =
+  | 'answered'
+  | 'failed'
+  | 'aborted'
+  | 'replayed'
+  | 'refused'
+  /** The message went to the people handling the conversation; no model ran. */
+  | 'forwarded';
 /** How a tool call ended. */
 export type ToolOutcomeLabel = 'ok' | 'failed';
 /**

@@ -27,14 +27,14 @@ describe('TraceLogProcessor', () => {
       name: 'lookup_order',
       description: 'Looks up an order',
       parameters: z.object({ order: z.string() }),
-      execute: async () => 'Order 4711 shipped yesterday',
+      execute: async () => 'Order QX-4711-ZZ shipped yesterday',
     });
     const model = new ScriptedModel([
-      [functionCall('lookup_order', { order: '4711' }, { callId: 'call_1' })],
-      [assistantMessage('Your secret order 4711 shipped.')],
+      [functionCall('lookup_order', { order: 'QX-4711-ZZ' }, { callId: 'call_1' })],
+      [assistantMessage('Your secret order QX-4711-ZZ shipped.')],
     ]);
     const agent = new Agent({ name: 'support', instructions: 'Help.', tools: [lookup], model });
-    await new Runner({ tracingDisabled: false }).run(agent, 'Where is my secret order 4711?');
+    await new Runner({ tracingDisabled: false }).run(agent, 'Where is my secret order QX-4711-ZZ?');
 
     const spans = lines.filter((line) => line.msg === 'agent span');
     expect(spans.map((s) => s.span)).toEqual(expect.arrayContaining(['agent', 'function']));
@@ -45,6 +45,6 @@ describe('TraceLogProcessor', () => {
       spans.every((s) => typeof s.traceId === 'string' && typeof s.durationMs === 'number'),
     ).toBe(true);
     expect(lines.some((line) => line.msg === 'agent trace finished')).toBe(true);
-    expect(JSON.stringify(lines)).not.toContain('4711');
+    expect(JSON.stringify(lines)).not.toContain('QX-4711-ZZ');
   });
 });

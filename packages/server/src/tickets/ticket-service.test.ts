@@ -1,11 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { HistoryMessage } from '@parley/shared';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
-import type { Ticket } from '../sessions/store.js';
-import { MemoryStore } from '../sessions/stores/memory-store.js';
+import { ConversationNotFoundError } from '../errors.js';
+import { openStore, type Store } from '../store/store.js';
+import type { Ticket } from '../store/tickets.js';
 import {
   createTicketId,
   createTicketService,
@@ -13,11 +11,6 @@ import {
   type TicketInput,
   type TicketServiceOptions,
 } from './ticket-service.js';
-import {
-  createTicketWebhook,
-  TicketWebhookConfig,
-  type WebhookDelivery,
-} from './ticket-webhook.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-01-05T15:00:00.000Z');
@@ -27,20 +20,24 @@ const input: TicketInput = {
   priority: 'high',
 };
 
-function message(id: string, role: HistoryMessage['role'], content: string): HistoryMessage {
-  return { id, role, content, createdAt: new Date(NOW).toISOString() };
-}
+const stores: Store[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((store) => store.close()));
+});
 
-function setup(options: Partial<TicketServiceOptions> = {}) {
+async function setup(options: Partial<TicketServiceOptions> = {}) {
   const clock = new ManualClock(NOW);
-  const store = new MemoryStore({
-    clock,
-    limits: { sessionTtlMs: HOUR, sessionMaxAgeMs: 24 * HOUR, idempotencyTtlMs: HOUR },
-  });
+  const store = await openStore(
+    { kind: 'memory' },
+    { clock, limits: { sessionTtlMs: HOUR, sessionMaxAgeMs: 24 * HOUR, idempotencyTtlMs: HOUR } },
+  );
+  stores.push(store);
+  const conversation = await store.conversations.create('s_1');
+  await store.conversations.create('s_2');
   const logs: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const service = createTicketService({ store, clock, logger, ...options });
-  return { clock, store, logs, service };
+  return { clock, store, logs, service, conversation };
 }
 
 /** The ticket of a `created` result; fails the test on any other outcome. */
@@ -48,17 +45,6 @@ function created(result: OpenTicketResult): Ticket {
   if (result.status !== 'created')
     throw new Error(`expected a created ticket, got ${result.status}`);
   return result.ticket;
-}
-
-/** A promise the test settles by hand. */
-function deferred<T>() {
-  let resolve: (value: T) => void = () => undefined;
-  let reject: (error: unknown) => void = () => undefined;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 describe('createTicketId', () => {
@@ -70,196 +56,119 @@ describe('createTicketId', () => {
 });
 
 describe('createTicketService', () => {
-  it('persists a ticket with the session, trimmed fields, clock time and a transcript snapshot', async () => {
-    const { store, service, clock } = setup();
-    await store.createSession('s_1');
-    await store.appendMessage('s_1', message('m1', 'user', 'I was charged twice'));
-    await store.appendMessage('s_1', message('m2', 'assistant', 'Let me open a ticket.'));
+  it('stores an open ticket with trimmed fields, the clock time and a transcript snapshot', async () => {
+    const { store, service, clock, conversation } = await setup();
+    const question = await store.log.append('s_1', { role: 'user', text: 'I was charged twice' });
+    const answer = await store.log.append('s_1', {
+      role: 'assistant',
+      text: 'Let me open a ticket.',
+    });
 
     const ticket = created(await service.open('s_1', input));
 
     const expected: Ticket = {
       id: ticket.id,
-      sessionId: 's_1',
+      status: 'open',
+      conversation: conversation.publicId,
       subject: 'Refund for order 42',
       description: 'Charged twice for the same order.',
       priority: 'high',
       createdAt: '2026-01-05T15:00:00.000Z',
-      transcript: [
-        message('m1', 'user', 'I was charged twice'),
-        message('m2', 'assistant', 'Let me open a ticket.'),
-      ],
+      transcript: [question, answer],
     };
     expect(ticket).toEqual(expected);
     expect(ticket.id).toMatch(/^T-[A-Z2-7]{8}$/);
-    expect(await store.getTicket(ticket.id)).toEqual(expected);
+    expect(await store.tickets.get(ticket.id)).toEqual(expected);
 
     // A snapshot: what is said afterwards does not change the ticket.
     clock.advance(60_000);
-    await store.appendMessage('s_1', message('m3', 'user', 'thanks'));
-    expect((await store.getTicket(ticket.id))?.transcript).toHaveLength(2);
+    await store.log.append('s_1', { role: 'user', text: 'thanks' });
+    expect((await store.tickets.get(ticket.id))?.transcript).toHaveLength(2);
+  });
+
+  it('gives the ticket the contact the conversation has', async () => {
+    const { store, service } = await setup();
+    await store.conversations.setContact('s_1', { email: 'sam@example.com', name: 'Sam' });
+    const ticket = created(await service.open('s_1', input));
+    expect(ticket.contact).toEqual({ email: 'sam@example.com', name: 'Sam' });
+    expect((await store.tickets.get(ticket.id))?.contact).toEqual(ticket.contact);
   });
 
   it('uses the injected id factory', async () => {
-    const { service } = setup({ createId: () => 'T-FIXED123' });
+    const { service } = await setup({ createId: () => 'T-FIXED123' });
     expect(created(await service.open('s_1', input)).id).toBe('T-FIXED123');
   });
 
-  it('refuses a fourth ticket in the same session but not in another one', async () => {
-    const { store, service, logs } = setup();
+  it('refuses a fourth ticket in the same conversation but not in another one', async () => {
+    const { store, service, logs } = await setup();
     for (let i = 0; i < 3; i++) expect((await service.open('s_1', input)).status).toBe('created');
 
     expect(await service.open('s_1', input)).toEqual({ status: 'limit_reached', count: 3 });
-    expect(await store.countTickets('s_1')).toBe(3);
-    expect(logs.at(-1)).toMatchObject({ msg: 'ticket limit reached', sessionId: 's_1', count: 3 });
+    expect(await store.tickets.countFor('s_1')).toBe(3);
+    expect(logs.at(-1)).toMatchObject({ msg: 'ticket limit reached', count: 3 });
     expect((await service.open('s_2', input)).status).toBe('created');
+    // Logs name tickets and public ids, never the visitor's session id.
+    expect(JSON.stringify(logs)).not.toContain('s_1');
   });
 
   it('honours a configured cap', async () => {
-    const { service } = setup({ maxTicketsPerSession: 1 });
+    const { service } = await setup({ maxTicketsPerSession: 1 });
     expect((await service.open('s_1', input)).status).toBe('created');
     expect(await service.open('s_1', input)).toEqual({ status: 'limit_reached', count: 1 });
   });
 
   it('keeps the cap when many calls arrive at once (parallel tool calls)', async () => {
-    const { store, service } = setup();
+    const { store, service } = await setup();
     const results = await Promise.all(Array.from({ length: 10 }, () => service.open('s_1', input)));
 
     expect(results.filter((r) => r.status === 'created')).toHaveLength(3);
     expect(results.filter((r) => r.status === 'limit_reached')).toHaveLength(7);
-    expect(await store.countTickets('s_1')).toBe(3);
+    expect(await store.tickets.countFor('s_1')).toBe(3);
   });
 
-  it('rejects and logs when the store fails, without calling the webhook', async () => {
-    const { store, logs } = setup();
-    const delivered: Ticket[] = [];
+  it('refuses a conversation that is unknown or erased', async () => {
+    const { store, service } = await setup();
+    await expect(service.open('nobody', input)).rejects.toBeInstanceOf(ConversationNotFoundError);
+    await store.conversations.erase('s_1');
+    await expect(service.open('s_1', input)).rejects.toBeInstanceOf(ConversationNotFoundError);
+  });
+
+  it('tells about a new ticket only once it is stored, and never when the cap is reached', async () => {
+    const told: Array<{ ticket: Ticket | undefined; conversationId: string }> = [];
+    const { store, service } = await setup({
+      maxTicketsPerSession: 1,
+      onCreated: (ticket, conversationId) => {
+        told.push({ ticket, conversationId });
+      },
+    });
+    const ticket = created(await service.open('s_1', input));
+    await service.open('s_1', input);
+    expect(told).toEqual([{ ticket, conversationId: 's_1' }]);
+    expect(await store.tickets.get(ticket.id)).toEqual(ticket);
+  });
+
+  it('rejects and logs when the store fails, without telling anyone', async () => {
+    const { store, logs } = await setup();
+    const told: Ticket[] = [];
     const failing = createTicketService({
       store: {
-        countTickets: (id) => store.countTickets(id),
-        getTranscript: (id) => store.getTranscript(id),
-        createTicket: async () => {
-          throw new Error('disk full');
+        ...store,
+        tickets: {
+          ...store.tickets,
+          create: async () => {
+            throw new Error('disk full');
+          },
         },
       },
       clock: new ManualClock(NOW),
       logger: pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) }),
-      webhook: {
-        deliver: async (ticket) => {
-          delivered.push(ticket);
-          return { delivered: true, attempts: 1 };
-        },
-      },
+      onCreated: (ticket) => told.push(ticket),
     });
 
     await expect(failing.open('s_1', input)).rejects.toThrow('disk full');
-    expect(delivered).toEqual([]);
-    expect(logs.at(-1)).toMatchObject({ msg: 'ticket could not be saved', sessionId: 's_1' });
-    // A failure does not jam the session's queue.
+    expect(told).toEqual([]);
+    expect(logs.at(-1)).toMatchObject({ msg: 'ticket could not be saved' });
+    // A failure does not jam the conversation's queue.
     await expect(failing.open('s_1', input)).rejects.toThrow('disk full');
-  });
-
-  it('delivers to the webhook only after the ticket is stored, and waits for a quick delivery', async () => {
-    let storedWhenDelivered: Ticket | undefined;
-    let finished = false;
-    const { store, service } = setup({
-      webhook: {
-        deliver: async (ticket) => {
-          storedWhenDelivered = await store.getTicket(ticket.id);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          finished = true;
-          return { delivered: true, attempts: 1 };
-        },
-      },
-    });
-
-    const ticket = created(await service.open('s_1', input));
-
-    expect(storedWhenDelivered).toEqual(ticket);
-    expect(finished).toBe(true);
-  });
-
-  it('answers after webhookWaitMs while a slow delivery goes on, and drain waits for it', async () => {
-    const slow = deferred<WebhookDelivery>();
-    const { service } = setup({ webhookWaitMs: 50, webhook: { deliver: () => slow.promise } });
-
-    const started = performance.now();
-    expect((await service.open('s_1', input)).status).toBe('created');
-    expect(performance.now() - started).toBeLessThan(1000);
-
-    expect(await service.drain(30)).toBe(false);
-    slow.resolve({ delivered: true, attempts: 1 });
-    expect(await service.drain(1000)).toBe(true);
-  });
-
-  it('logs a webhook that rejects instead of failing the ticket', async () => {
-    const { service, logs } = setup({
-      webhook: { deliver: () => Promise.reject(new Error('webhook bug')) },
-    });
-
-    expect((await service.open('s_1', input)).status).toBe('created');
-    expect(await service.drain(100)).toBe(true);
-    expect(logs.find((l) => l.msg === 'ticket webhook crashed')).toMatchObject({
-      err: { message: 'webhook bug' },
-    });
-  });
-
-  it('does not call the webhook when the cap is reached', async () => {
-    const delivered: string[] = [];
-    const { service } = setup({
-      maxTicketsPerSession: 1,
-      webhook: {
-        deliver: async (ticket) => {
-          delivered.push(ticket.id);
-          return { delivered: true, attempts: 1 };
-        },
-      },
-    });
-    await service.open('s_1', input);
-    await service.open('s_1', input);
-    expect(delivered).toHaveLength(1);
-  });
-
-  describe('with a real webhook receiver', () => {
-    let server: Server | undefined;
-    afterEach(async () => {
-      server?.closeAllConnections();
-      await new Promise((resolve) => server?.close(resolve));
-    });
-
-    it('does not hold the answer for a slow receiver; drain sees the delivery through', async () => {
-      const bodies: string[] = [];
-      server = createServer((req, res) => {
-        let body = '';
-        req.on('data', (chunk: Buffer) => {
-          body += chunk.toString();
-        });
-        req.on('end', () => {
-          setTimeout(() => {
-            bodies.push(body);
-            res.writeHead(200).end();
-          }, 300);
-        });
-      });
-      await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
-      const logger = pino({ level: 'silent' });
-      const webhook = createTicketWebhook({
-        config: TicketWebhookConfig.parse({ url: `http://127.0.0.1:${port}/tickets` }),
-        logger,
-      });
-      const { service } = setup({ webhook, webhookWaitMs: 50 });
-
-      const started = performance.now();
-      const ticket = created(await service.open('s_1', input));
-      expect(performance.now() - started).toBeLessThan(250);
-      expect(bodies).toEqual([]);
-
-      expect(await service.drain(2000)).toBe(true);
-      expect(bodies).toHaveLength(1);
-      expect(JSON.parse(bodies[0] ?? '{}')).toMatchObject({
-        event: 'ticket.created',
-        ticket: { id: ticket.id },
-      });
-    });
   });
 });

@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { ParleyStore, Ticket, TicketPriority } from '../sessions/store.js';
-import type { TicketWebhook } from './ticket-webhook.js';
+import { ConversationNotFoundError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { Ticket, TicketPriority } from '../store/tickets.js';
 
-/** What the agent supplies for a ticket; identity and time are added by the service. */
+/** What the agent asks for when it opens a ticket. */
 export interface TicketInput {
   subject: string;
   description: string;
@@ -17,141 +18,98 @@ export type OpenTicketResult =
 
 export interface TicketService {
   /**
-   * Opens a ticket for `sessionId` with a snapshot of its transcript, unless the session already
-   * has the maximum number of tickets. Rejects when the store fails; webhook trouble never rejects.
+   * Opens a ticket for the conversation with its transcript as it stands, unless the conversation
+   * has the maximum number of tickets. Rejects when the store fails.
    */
-  open(sessionId: string, input: TicketInput): Promise<OpenTicketResult>;
-  /**
-   * For shutdown: waits up to `timeoutMs` for webhook deliveries still running in the background.
-   * Resolves `true` when none is left.
-   */
-  drain(timeoutMs: number): Promise<boolean>;
+  open(conversationId: string, input: TicketInput): Promise<OpenTicketResult>;
 }
 
 export interface TicketServiceOptions {
-  store: Pick<ParleyStore, 'countTickets' | 'createTicket' | 'getTranscript'>;
+  store: Pick<Store, 'tickets' | 'log' | 'conversations'>;
   clock: Clock;
-  /** Default {@link DEFAULT_MAX_TICKETS_PER_SESSION}. */
+  /** Tickets one conversation may open; more are refused (prompt-injected ticket spam stays bounded). */
   maxTicketsPerSession?: number;
-  webhook?: TicketWebhook;
-  /** How long `open` waits for the webhook before answering anyway. Default 3000. */
-  webhookWaitMs?: number;
   logger: Logger;
-  /** Default {@link createTicketId}. */
+  /** Told about each new ticket (the `ticket.created` webhook); must not throw. */
+  onCreated?: (ticket: Ticket, conversationId: string) => void;
   createId?: () => string;
 }
 
-/** Caps what a prompt-injected model can do: a few tickets per conversation, never more. */
 export const DEFAULT_MAX_TICKETS_PER_SESSION = 3;
-const DEFAULT_WEBHOOK_WAIT_MS = 3000;
 
 // RFC 4648 base32: A–Z and 2–7. It has no 0 or 1, which visitors would mix up with O and I.
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/**
- * A fresh ticket id such as `T-K7Q2MZ4D`: 8 base32 characters (40 random bits) from the crypto RNG,
- * short enough for a visitor to quote, unguessable enough that ids cannot be enumerated.
- */
+/** A ticket id visitors can read out: `T-` and 8 base32 characters (40 bits). */
 export function createTicketId(): string {
   let id = 'T-';
   for (let i = 0; i < 8; i++) id += BASE32[randomInt(BASE32.length)];
   return id;
 }
 
-/** Resolves when `promise` settles or after `ms`, whichever is first; never rejects. */
-function settledOrTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    promise.then(done, done);
-  });
-}
-
 /**
- * Opens support tickets: enforces the per-session cap, snapshots the transcript, persists, then
- * hands the ticket to the webhook (if any) without letting a slow receiver hold up the answer.
+ * Opens tickets: one at a time per conversation (so two calls racing cannot both slip under the
+ * cap), each with the conversation's transcript and contact as they stand.
  *
  * @example
- * const tickets = createTicketService({ store, clock: systemClock, logger, webhook });
- * const result = await tickets.open(context.sessionId, { subject, description, priority: 'high' });
- * // at shutdown: await tickets.drain(5000);
+ * const tickets = createTicketService({ store, clock: systemClock, logger });
+ * await tickets.open(conversationId, { subject: 'Refund', description: '…', priority: 'high' });
  */
 export function createTicketService(options: TicketServiceOptions): TicketService {
-  const { store, clock, webhook, logger } = options;
+  const { store, clock, logger } = options;
   const maxTickets = options.maxTicketsPerSession ?? DEFAULT_MAX_TICKETS_PER_SESSION;
-  const webhookWaitMs = options.webhookWaitMs ?? DEFAULT_WEBHOOK_WAIT_MS;
   const createId = options.createId ?? createTicketId;
-  const deliveries = new Set<Promise<void>>();
-  /**
-   * The tail of each session's count-then-create queue. The model may call the tool several times
-   * in one response and the SDK runs those calls concurrently; without this they would all count
-   * the same number and slip past the cap together. (Turns of one session never overlap across
-   * instances thanks to the store's turn lock, so an in-process queue is enough.)
-   */
   const queues = new Map<string, Promise<unknown>>();
 
-  function oneAtATime<T>(sessionId: string, task: () => Promise<T>): Promise<T> {
-    const result = (queues.get(sessionId) ?? Promise.resolve()).then(task);
+  function oneAtATime<T>(conversationId: string, task: () => Promise<T>): Promise<T> {
+    const result = (queues.get(conversationId) ?? Promise.resolve()).then(task);
     const tail = result.catch(() => undefined);
-    queues.set(sessionId, tail);
+    queues.set(conversationId, tail);
     void tail.then(() => {
-      if (queues.get(sessionId) === tail) queues.delete(sessionId);
+      if (queues.get(conversationId) === tail) queues.delete(conversationId);
     });
     return result;
   }
 
-  async function persist(sessionId: string, input: TicketInput): Promise<OpenTicketResult> {
-    const count = await store.countTickets(sessionId);
+  async function persist(conversationId: string, input: TicketInput): Promise<OpenTicketResult> {
+    const count = await store.tickets.countFor(conversationId);
     if (count >= maxTickets) return { status: 'limit_reached', count };
+    const conversation = await store.conversations.get(conversationId);
+    if (!conversation) throw new ConversationNotFoundError();
     const ticket: Ticket = {
       id: createId(),
-      sessionId,
+      status: 'open',
+      conversation: conversation.publicId,
       subject: input.subject.trim(),
       description: input.description.trim(),
       priority: input.priority,
       createdAt: new Date(clock.now()).toISOString(),
-      transcript: await store.getTranscript(sessionId),
+      transcript: await store.log.all(conversationId),
+      ...(conversation.contact ? { contact: conversation.contact } : {}),
     };
-    await store.createTicket(ticket);
+    await store.tickets.create(conversationId, ticket);
     return { status: 'created', ticket };
   }
 
-  function startDelivery(target: TicketWebhook, ticket: Ticket): Promise<void> {
-    const delivery = target.deliver(ticket).then(
-      () => undefined,
-      (error: unknown) =>
-        logger.error({ err: error, ticketId: ticket.id }, 'ticket webhook crashed'),
-    );
-    deliveries.add(delivery);
-    void delivery.then(() => deliveries.delete(delivery));
-    return delivery;
-  }
-
   return {
-    async open(sessionId, input) {
-      let result: OpenTicketResult;
-      try {
-        result = await oneAtATime(sessionId, () => persist(sessionId, input));
-      } catch (error) {
-        logger.error({ err: error, sessionId }, 'ticket could not be saved');
-        throw error;
-      }
+    async open(conversationId, input) {
+      const result = await oneAtATime(conversationId, () => persist(conversationId, input)).catch(
+        (error: unknown) => {
+          logger.error({ err: { message: (error as Error).message } }, 'ticket could not be saved');
+          throw error;
+        },
+      );
       if (result.status === 'limit_reached') {
-        logger.warn({ sessionId, count: result.count }, 'ticket limit reached');
+        logger.warn({ count: result.count }, 'ticket limit reached');
         return result;
       }
       const { ticket } = result;
-      logger.info({ ticketId: ticket.id, sessionId, priority: ticket.priority }, 'ticket created');
-      if (webhook) await settledOrTimeout(startDelivery(webhook, ticket), webhookWaitMs);
+      logger.info(
+        { ticketId: ticket.id, conversation: ticket.conversation, priority: ticket.priority },
+        'ticket created',
+      );
+      options.onCreated?.(ticket, conversationId);
       return result;
-    },
-
-    async drain(timeoutMs) {
-      await settledOrTimeout(Promise.all(deliveries), timeoutMs);
-      return deliveries.size === 0;
     },
   };
 }

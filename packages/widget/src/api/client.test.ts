@@ -1,9 +1,19 @@
+import type { ContactReply, IdentifyReply } from '@parley/shared';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { answer, errorResponse, fakeFetch, sseResponse } from '../../test/fake-fetch';
-import { createApiClient, tokenKey } from './client';
+import {
+  answer,
+  BOT,
+  errorResponse,
+  fakeFetch,
+  historyPage,
+  openStream,
+  SERVER,
+  sseResponse,
+  stored,
+} from '../../test/fake-fetch';
+import { createApiClient, NO_HISTORY, tokenKey } from './client';
 import { ParleyError } from './errors';
 
-const SERVER = 'https://chat.example.com';
 const KEY = tokenKey(SERVER);
 
 beforeEach(() => {
@@ -28,7 +38,11 @@ describe('createApiClient', () => {
       ),
     );
 
-    expect(events).toHaveLength(2);
+    expect(events).toHaveLength(3);
+    expect(events[1]).toEqual({
+      event: { event: 'delta', data: { text: 'Hi' } },
+      id: expect.stringMatching(/^\d+\.1$/),
+    });
     const [request] = requests;
     expect(request?.url).toBe(`${SERVER}/api/chat`);
     expect(request?.method).toBe('POST');
@@ -41,13 +55,13 @@ describe('createApiClient', () => {
   });
 
   it('keeps a path prefix in the server URL', async () => {
-    const { fetch, requests } = fakeFetch(() => Response.json({ messages: [] }));
+    const { fetch, requests } = fakeFetch(() => historyPage());
     await createApiClient({ server: 'https://example.com/parley', fetch }).history();
     expect(requests[0]?.url).toBe('https://example.com/parley/api/chat/history');
   });
 
   it('stores the token per server origin and sends it as a bearer token', async () => {
-    const { fetch, requests } = fakeFetch(() => Response.json({ messages: [] }));
+    const { fetch, requests } = fakeFetch(() => historyPage());
     const client = createApiClient({ server: SERVER, fetch });
     client.setToken('tok_1');
     expect(localStorage.getItem(KEY)).toBe('tok_1');
@@ -67,7 +81,7 @@ describe('createApiClient', () => {
     vi.spyOn(Storage.prototype, 'setItem').mockImplementation(() => {
       throw new DOMException('denied', 'SecurityError');
     });
-    const { fetch, requests } = fakeFetch(() => Response.json({ messages: [] }));
+    const { fetch, requests } = fakeFetch(() => historyPage());
     const client = createApiClient({ server: SERVER, fetch });
     client.setToken('tok_memory');
     await client.history();
@@ -123,19 +137,98 @@ describe('createApiClient', () => {
     localStorage.setItem(KEY, 'stale');
     const { fetch } = fakeFetch(() => errorResponse(401, 'session_invalid'));
     const client = createApiClient({ server: SERVER, fetch });
-    expect(await client.history()).toEqual({ messages: [] });
+    expect(await client.history()).toEqual(NO_HISTORY);
     expect(client.hasToken()).toBe(false);
     expect(localStorage.getItem(KEY)).toBeNull();
   });
 
-  it('keeps only history entries the transcript can show', async () => {
-    const good = { id: 'a', role: 'assistant', content: 'Hi', createdAt: '2025-01-01T00:00:00Z' };
-    const { fetch } = fakeFetch(() =>
-      Response.json({ messages: [good, { id: 'b', role: 'tool', content: 'x' }, null] }),
+  it('checks history against the contract: unknown kinds of entries are left out', async () => {
+    const good = stored('assistant', 'Hi', { seq: 2 });
+    const { fetch, requests } = fakeFetch(() =>
+      Response.json({
+        messages: [good, { id: 'b', role: 'tool', text: 'x' }, null],
+        conversation: { ...BOT, status: 'waiting', waitMinutes: 3, secret: 'dropped' },
+        before: '2',
+      }),
     );
-    expect(await createApiClient({ server: SERVER, fetch }).history()).toEqual({
+    const client = createApiClient({ server: SERVER, fetch });
+    expect(await client.history('40')).toEqual({
       messages: [good],
+      conversation: { status: 'waiting', waitMinutes: 3, contactKnown: false },
+      before: '2',
     });
+    expect(requests[0]?.query.get('before')).toBe('40');
+  });
+
+  it('refuses a history reply that is not one', async () => {
+    const { fetch } = fakeFetch(() => Response.json({ messages: [] }));
+    await expect(createApiClient({ server: SERVER, fetch }).history()).rejects.toMatchObject({
+      code: 'internal',
+    });
+  });
+
+  it('follows the event stream after a position, and says when there is nothing to follow', async () => {
+    const stream = openStream();
+    let status = 200;
+    const { fetch, requests } = fakeFetch(() =>
+      status === 204 ? new Response(null, { status: 204 }) : stream.response,
+    );
+    const client = createApiClient({ server: SERVER, fetch });
+    client.setToken('tok');
+    const events = await client.events('12.5', new AbortController().signal);
+    expect(requests[0]?.url).toBe(`${SERVER}/api/chat/events?after=12.5`);
+    expect(requests[0]?.headers.get('Authorization')).toBe('Bearer tok');
+    // No Last-Event-ID header: the query says the same without a CORS preflight allowing it.
+    expect(requests[0]?.headers.has('Last-Event-ID')).toBe(false);
+    const iterator = events![Symbol.asyncIterator]();
+    stream.send({ event: 'delta', data: { text: 'more' }, id: '12.6' });
+    expect((await iterator.next()).value).toEqual({
+      event: { event: 'delta', data: { text: 'more' } },
+      id: '12.6',
+    });
+    status = 204;
+    expect(await client.events('0', new AbortController().signal)).toBeUndefined();
+  });
+
+  it('stops the answer on the server', async () => {
+    const { fetch, requests } = fakeFetch(() => new Response(null, { status: 204 }));
+    await createApiClient({ server: SERVER, fetch }).stop();
+    expect(requests[0]).toMatchObject({ path: '/api/chat/stop', method: 'POST' });
+  });
+
+  it('sends contact details and reads where the conversation stands', async () => {
+    const reply: ContactReply = { conversation: { ...BOT, contactKnown: true } };
+    const { fetch, requests } = fakeFetch(() => Response.json(reply));
+    const client = createApiClient({ server: SERVER, fetch });
+    expect(await client.contact({ email: 'sam@example.com' })).toEqual(reply);
+    expect(requests[0]).toMatchObject({
+      path: '/api/chat/contact',
+      method: 'POST',
+      body: { email: 'sam@example.com' },
+    });
+  });
+
+  it('identifies the visitor and keeps the session it answers with', async () => {
+    const reply: IdentifyReply = {
+      sessionToken: 'tok_verified',
+      switched: true,
+      conversation: BOT,
+    };
+    const { fetch, requests } = fakeFetch(() => Response.json(reply));
+    const client = createApiClient({ server: SERVER, fetch });
+    client.setToken('tok_guest');
+    expect(await client.identify('h.p.s')).toEqual(reply);
+    expect(requests[0]?.body).toEqual({ token: 'h.p.s' });
+    expect(requests[0]?.headers.get('Authorization')).toBe('Bearer tok_guest');
+    expect(localStorage.getItem(KEY)).toBe('tok_verified');
+  });
+
+  it('leaves the session alone when an identity token is refused', async () => {
+    const { fetch } = fakeFetch(() => errorResponse(401, 'identity_invalid'));
+    const client = createApiClient({ server: SERVER, fetch });
+    client.setToken('tok_guest');
+    await expect(client.identify('forged')).rejects.toMatchObject({ code: 'identity_invalid' });
+    expect(localStorage.getItem(KEY)).toBe('tok_guest');
   });
 
   it('ends the session with DELETE and forgets the token even if that fails', async () => {

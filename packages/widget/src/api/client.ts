@@ -1,9 +1,14 @@
 import {
   type ChatRequest,
+  type Check,
+  ContactReply,
+  type ContactRequest,
   type FeedbackRequest,
-  type HistoryResponse,
+  HistoryResponse,
   IDEMPOTENCY_KEY_HEADER,
-  type StreamEvent,
+  IdentifyReply,
+  type ParsedSseEvent,
+  parseWith,
 } from '@parley/shared';
 import { errorFromResponse, ParleyError } from './errors';
 import { readStorage, writeStorage } from './storage';
@@ -11,14 +16,28 @@ import { readEventStream } from './stream';
 
 /** Everything the widget asks of the Parley server. */
 export interface ApiClient {
-  /** `POST /api/chat` as a stream of events. The key is reused verbatim when a message is retried. */
+  /**
+   * `POST /api/chat` as a stream of events with their ids. The key is reused verbatim when a
+   * message is retried.
+   */
   chat(
     request: ChatRequest,
     idempotencyKey: string,
     signal: AbortSignal,
-  ): AsyncIterable<StreamEvent>;
-  /** `GET /api/chat/history`; empty when there is no (valid) session. */
-  history(): Promise<HistoryResponse>;
+  ): AsyncIterable<ParsedSseEvent>;
+  /**
+   * `GET /api/chat/events?after=<id>`: the conversation's events after a stream position. Resolves
+   * once connected; `undefined` when there is no conversation to follow (204).
+   */
+  events(after: string, signal: AbortSignal): Promise<AsyncIterable<ParsedSseEvent> | undefined>;
+  /** `GET /api/chat/history`: the latest page, or the one before a cursor; empty without a session. */
+  history(before?: string): Promise<HistoryResponse>;
+  /** `POST /api/chat/stop`: stops the answer being written, wherever it runs. */
+  stop(): Promise<void>;
+  /** `POST /api/chat/contact`. */
+  contact(request: ContactRequest): Promise<ContactReply>;
+  /** `POST /api/chat/identify`; keeps the session token it answers with. */
+  identify(token: string): Promise<IdentifyReply>;
   /** `DELETE /api/chat/session`, then forgets the token. */
   endSession(): Promise<void>;
   /** `POST /api/chat/feedback`. */
@@ -34,6 +53,12 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
+/** What history says without a conversation. */
+export const NO_HISTORY: HistoryResponse = {
+  messages: [],
+  conversation: { status: 'bot', contactKnown: false },
+};
+
 /**
  * The session token lives in localStorage, namespaced by server origin, so a conversation survives
  * reloads even where third-party cookies are blocked. Cookies are still sent (`credentials:
@@ -45,11 +70,12 @@ export function tokenKey(server: string): string {
 
 /**
  * Creates the client for one server. Failures reject with a `ParleyError`; a `session_invalid`
- * answer also forgets the stored token, so the next request starts a fresh session.
+ * answer also forgets the stored token, so the next request starts a fresh session. Replies are
+ * checked against the contract; one that does not match is an `internal` failure.
  *
  * @example
  * const client = createApiClient({ server: 'https://chat.example.com' });
- * const { messages } = await client.history();
+ * const { messages, before } = await client.history();
  */
 export function createApiClient({ server, fetch: fetchImpl = fetch }: ApiClientOptions): ApiClient {
   const base = server.replace(/\/+$/, '');
@@ -77,46 +103,67 @@ export function createApiClient({ server, fetch: fetchImpl = fetch }: ApiClientO
     throw failure;
   }
 
-  const json = (body: unknown): RequestInit => ({
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  async function read<T>(check: Check<T>, response: Promise<Response>): Promise<T> {
+    const body = parseWith(check, await (await response).json().catch(() => undefined));
+    if (body === undefined) throw new ParleyError('internal', 'Unexpected reply from the server');
+    return body;
+  }
+
+  async function stream(response: Response) {
+    if (!response.body) throw new ParleyError('network', 'The response has no body');
+    return readEventStream(response.body);
+  }
+
+  const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    request(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body ?? {}),
+    });
 
   return {
     async *chat(body, idempotencyKey, signal) {
-      const init = json(body);
-      const response = await request('/api/chat', {
-        ...init,
+      const init = {
+        method: 'POST',
         signal,
         headers: {
-          ...(init.headers as Record<string, string>),
+          'Content-Type': 'application/json',
           Accept: 'text/event-stream',
           [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
         },
-      });
-      if (!response.body) throw new ParleyError('network', 'The response has no body');
-      yield* readEventStream(response.body);
+        body: JSON.stringify(body),
+      };
+      yield* await stream(await request('/api/chat', init));
     },
-    async history() {
+    async events(after, signal) {
+      // `?after=` rather than a Last-Event-ID header: a custom header would need the server's
+      // CORS preflight to allow it, and the query means the same.
+      const response = await request(`/api/chat/events?after=${encodeURIComponent(after)}`, {
+        signal,
+        headers: { Accept: 'text/event-stream' },
+      });
+      return response.status === 204 ? undefined : stream(response);
+    },
+    async history(before) {
       try {
-        const body = (await (
-          await request('/api/chat/history')
-        ).json()) as Partial<HistoryResponse>;
-        // Keep only entries the transcript can show; anything else is a newer server's business.
-        const messages = (Array.isArray(body.messages) ? body.messages : []).filter(
-          (m) =>
-            typeof m?.id === 'string' &&
-            typeof m.content === 'string' &&
-            (m.role === 'user' || m.role === 'assistant'),
+        return await read(
+          HistoryResponse,
+          request(`/api/chat/history${before ? `?before=${encodeURIComponent(before)}` : ''}`),
         );
-        return { messages };
       } catch (error) {
         // A stale token means there is no conversation to restore, not that something broke.
-        if (error instanceof ParleyError && error.code === 'session_invalid')
-          return { messages: [] };
+        if (error instanceof ParleyError && error.code === 'session_invalid') return NO_HISTORY;
         throw error;
       }
+    },
+    async stop() {
+      await post('/api/chat/stop');
+    },
+    contact: (body) => read(ContactReply, post('/api/chat/contact', body)),
+    async identify(identityToken) {
+      const reply = await read(IdentifyReply, post('/api/chat/identify', { token: identityToken }));
+      setToken(reply.sessionToken);
+      return reply;
     },
     async endSession() {
       try {
@@ -126,7 +173,7 @@ export function createApiClient({ server, fetch: fetchImpl = fetch }: ApiClientO
       }
     },
     async feedback(body) {
-      await request('/api/chat/feedback', json(body));
+      await post('/api/chat/feedback', body);
     },
     hasToken: () => token !== undefined,
     setToken,

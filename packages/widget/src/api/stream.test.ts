@@ -30,13 +30,29 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe('readEventStream', () => {
-  it('reassembles frames split across chunks', async () => {
-    const frame = encodeSseEvent({ event: 'delta', data: { text: 'héllo' } });
+  it('reassembles frames split across chunks, each with its id', async () => {
+    const frame = encodeSseEvent({ event: 'delta', data: { text: 'héllo' } }, '4.1');
     const cut = Math.floor(frame.length / 2);
-    const { body } = streamOf([`: ping\n\n${frame.slice(0, cut)}`, frame.slice(cut), frame]);
+    const next = encodeSseEvent({ event: 'delta', data: { text: '👋' } }, '4.2');
+    const { body } = streamOf([`: ping\n\n${frame.slice(0, cut)}`, frame.slice(cut), next]);
     expect(await collect(readEventStream(body))).toEqual([
-      { event: 'delta', data: { text: 'héllo' } },
-      { event: 'delta', data: { text: 'héllo' } },
+      { event: { event: 'delta', data: { text: 'héllo' } }, id: '4.1' },
+      { event: { event: 'delta', data: { text: '👋' } }, id: '4.2' },
+    ]);
+  });
+
+  it('drops frames that do not match the contract, and an unfinished last frame', async () => {
+    const { body } = streamOf([
+      encodeSseEvent({ event: 'delta', data: { txt: 'no' } }),
+      encodeSseEvent({ event: 'from_the_future', data: {} }),
+      encodeSseEvent({ event: 'tool', data: { name: 'search_knowledge_base', status: 'done' } }),
+      'event: delta\ndata: {"text":"cut"}\n',
+    ]);
+    expect(await collect(readEventStream(body))).toEqual([
+      {
+        event: { event: 'tool', data: { name: 'search_knowledge_base', status: 'done' } },
+        id: undefined,
+      },
     ]);
   });
 
@@ -62,7 +78,10 @@ describe('readEventStream', () => {
     const body = stream.response.body as ReadableStream<Uint8Array>;
     const events = readEventStream(body);
     stream.send({ event: 'delta', data: { text: 'partial' } });
-    expect((await events.next()).value).toEqual({ event: 'delta', data: { text: 'partial' } });
+    expect((await events.next()).value).toEqual({
+      event: { event: 'delta', data: { text: 'partial' } },
+      id: undefined,
+    });
     const pending = events.next();
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
@@ -88,6 +107,6 @@ describe('readEventStream', () => {
       stream.ping();
     }
     stream.send({ event: 'delta', data: { text: 'late' } });
-    expect((await pending).value).toEqual({ event: 'delta', data: { text: 'late' } });
+    expect((await pending).value?.event).toEqual({ event: 'delta', data: { text: 'late' } });
   });
 });

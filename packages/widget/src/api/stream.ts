@@ -1,22 +1,22 @@
-import type { StreamEvent } from '@parley/shared';
+import { createSseParser, type ParsedSseEvent } from '@parley/shared';
 import { ParleyError } from './errors';
-import { createEventParser } from './sse';
 
 /** How long a stream may stay silent; the server sends `: ping` comments well within this. */
 export const STREAM_IDLE_TIMEOUT_MS = 45_000;
 
 /**
- * Reads a `text/event-stream` body as typed events, parsing chunks as they arrive (frames may be
- * split anywhere). A stream that goes silent for `idleTimeoutMs` is cancelled, so a connection
- * dropped without a FIN (a phone changing networks) ends in an error instead of waiting forever.
- * Aborting the request's signal rejects the pending read with the abort reason.
+ * Reads a `text/event-stream` body as checked events with their ids, parsing chunks as they
+ * arrive (frames may be split anywhere) with the contract's `createSseParser`, which drops frames
+ * that are unknown or do not match the contract. A stream that goes silent for `idleTimeoutMs` is
+ * cancelled, so a connection dropped without a FIN (a phone changing networks) ends in an error
+ * instead of waiting forever. Aborting the request's signal rejects the pending read.
  */
 export async function* readEventStream(
   body: ReadableStream<Uint8Array>,
   idleTimeoutMs = STREAM_IDLE_TIMEOUT_MS,
-): AsyncGenerator<StreamEvent, void, undefined> {
+): AsyncGenerator<ParsedSseEvent, void, undefined> {
   const reader = body.getReader();
-  const parser = createEventParser();
+  const parser = createSseParser();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let idle = false;
   const arm = () => {
@@ -30,14 +30,13 @@ export async function* readEventStream(
     for (;;) {
       arm();
       const { done, value } = await reader.read();
-      if (idle) throw new ParleyError('network', 'The answer stream went silent');
-      const parsed = done ? parser.end() : parser.push(value);
-      yield* parsed;
+      if (idle) throw new ParleyError('network', 'The stream went silent');
+      yield* done ? parser.end() : parser.push(value);
       if (done) return;
     }
   } finally {
     clearTimeout(timer);
-    // Leaving early (a `done` event, an error, a consumer `break`) must release the connection.
+    // Leaving early (an error, a consumer `break`) must release the connection.
     reader.cancel().catch(() => undefined);
   }
 }

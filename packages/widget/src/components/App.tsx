@@ -51,14 +51,11 @@ export function App({ state, options, strings }: AppProps) {
   );
 }
 
-interface ErrorBoundaryState {
-  failed: boolean;
-}
-
-/** A rendering bug hides the widget instead of throwing into the host page. */
-class ErrorBoundary extends Component<{ children: ComponentChildren }, ErrorBoundaryState> {
-  override state: ErrorBoundaryState = { failed: false };
-
+/**
+ * A rendering bug hides the widget instead of throwing into the host page. This is the last
+ * resort: a message that fails to render falls back to its text on its own (see Markdown).
+ */
+class ErrorBoundary extends Component<{ children: ComponentChildren }, { failed?: boolean }> {
   override componentDidCatch(error: unknown): void {
     console.error('Parley: the chat failed to render', error);
     this.setState({ failed: true });

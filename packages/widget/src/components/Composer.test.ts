@@ -1,17 +1,15 @@
 import { fireEvent } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { answer, openStream, settle, sseResponse } from '../../test/fake-fetch';
 import {
-  freshPage,
+  freshPageForEachTest,
   mountWidget,
   openPanel,
   server,
   typeMessage,
-  unmountWidget,
 } from '../../test/widget-harness';
 
-beforeEach(() => freshPage());
-afterEach(unmountWidget);
+freshPageForEachTest();
 
 describe('composer keyboard', () => {
   it('sends on Enter and clears the box', async () => {

@@ -1,10 +1,20 @@
 import { act, fireEvent, within } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { answer, errorResponse, openStream, settle, sseResponse } from '../../test/fake-fetch';
+import { describe, expect, it } from 'vitest';
 import {
-  freshPage,
+  answer,
+  errorResponse,
+  historyPage,
+  openStream,
+  settle,
+  sseResponse,
+  stored,
+  storedFrame,
+} from '../../test/fake-fetch';
+import {
+  freshPageForEachTest,
   mountWidget,
   openPanel,
+  returningVisitor,
   SERVER,
   sendMessage,
   server,
@@ -12,8 +22,7 @@ import {
   unmountWidget,
 } from '../../test/widget-harness';
 
-beforeEach(() => freshPage());
-afterEach(unmountWidget);
+freshPageForEachTest();
 
 describe('streaming answer', () => {
   it('renders tools, handoff, deltas, ticket, citations and feedback as they arrive', async () => {
@@ -32,46 +41,45 @@ describe('streaming answer', () => {
     expect(within(log).getByText('I was double charged')).toBeTruthy();
     expect(within(log).getByText('Typing…')).toBeTruthy();
 
-    stream.send({ event: 'handoff', data: { agent: 'Billing' } });
+    const question = stored('user', 'I was double charged');
+    const id = (n: number) => `${question.seq}.${n}`;
+    stream.send(storedFrame(question));
+    stream.send({ event: 'handoff', data: { agent: 'Billing' }, id: id(1) });
     stream.send({
       event: 'tool',
-      data: { name: 'search_knowledge_base', status: 'started', label: 'Searching…' },
+      data: { name: 'search_knowledge_base', status: 'started' },
+      id: id(2),
     });
     await settle();
     expect(within(log).getByText('Transferred to Billing')).toBeTruthy();
     expect(within(log).getByText('Searching the help center…')).toBeTruthy();
     expect(within(log).queryByText('Typing…')).toBeNull();
 
-    stream.send({
-      event: 'tool',
-      data: { name: 'lookup_invoice', status: 'started', label: 'Looking up your invoice…' },
-    });
+    // A tool the widget has no words for reads as a generic step, never as a raw name.
+    stream.send({ event: 'tool', data: { name: 'lookup_invoice', status: 'started' }, id: id(3) });
     await settle();
-    expect(within(log).getByText('Looking up your invoice…')).toBeTruthy();
+    expect(within(log).getByText('Working on it…')).toBeTruthy();
+    expect(within(log).queryByText(/lookup_invoice/)).toBeNull();
 
-    stream.send({ event: 'delta', data: { text: 'Sorry about ' } });
+    stream.send({ event: 'delta', data: { text: 'Sorry about ' }, id: id(4) });
     await settle();
     const bubble = log.querySelector('.md') as HTMLElement;
     expect(bubble.textContent).toBe('Sorry about');
     expect(bubble.closest('[aria-busy]')?.getAttribute('aria-busy')).toBe('true');
-    stream.send({ event: 'delta', data: { text: 'that. **Refund** started.' } });
+    stream.send({ event: 'delta', data: { text: 'that. **Refund** started.' }, id: id(5) });
     await settle();
     expect(bubble.textContent).toBe('Sorry about that. Refund started.');
     expect(bubble.querySelector('strong')?.textContent).toBe('Refund');
 
-    stream.send({
-      event: 'done',
-      data: {
-        messageId: 'm1',
-        text: 'Sorry about that. **Refund** started.',
-        toolsUsed: ['search_knowledge_base'],
-        citations: [
-          { title: 'Refund policy', url: '/kb/refunds' },
-          { title: 'Evil', url: 'javascript:alert(1)' },
-        ],
-        ticketId: 'T-4821',
-      },
+    const done = stored('assistant', 'Sorry about that. **Refund** started.', {
+      toolsUsed: ['search_knowledge_base'],
+      citations: [
+        { title: 'Refund policy', url: '/kb/refunds' },
+        { title: 'Evil', url: 'javascript:alert(1)' },
+      ],
+      ticketId: 'T-4821',
     });
+    stream.send(storedFrame(done));
     await settle();
     expect(within(log).getByText('Ticket T-4821 created')).toBeTruthy();
     const source = within(log).getByRole('link', { name: 'Refund policy' });
@@ -87,8 +95,30 @@ describe('streaming answer', () => {
     expect(up.getAttribute('aria-pressed')).toBe('true');
     expect(requests.at(-1)).toMatchObject({
       path: '/api/chat/feedback',
-      body: { messageId: 'm1', rating: 'up' },
+      body: { messageId: done.id, rating: 'up' },
     });
+  });
+
+  it('renders an answer nested 2,000 deep, live and again from history, and stays visible', async () => {
+    const deep = `${'- '.repeat(2000)}x`;
+    const live = mountWidget(server(() => sseResponse(answer(deep))));
+    await openPanel(live.ui);
+    await sendMessage(live.ui, 'Nest');
+    const lists = (root: ShadowRoot) => root.querySelectorAll('.msg.bot .md ul').length;
+    expect(lists(live.host.shadowRoot)).toBe(6);
+
+    // A reload: the same conversation comes back from the server's history.
+    unmountWidget();
+    returningVisitor();
+    const history = [stored('user', 'Nest'), stored('assistant', deep)];
+    const reloaded = mountWidget((request) =>
+      request.path === '/api/chat/history'
+        ? historyPage(history)
+        : new Response(null, { status: 204 }),
+    );
+    await settle();
+    expect(reloaded.ui.getByText('Nest')).toBeTruthy();
+    expect(lists(reloaded.host.shadowRoot)).toBe(6);
   });
 
   it('renders raw HTML from the model as text', async () => {

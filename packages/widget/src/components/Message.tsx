@@ -14,7 +14,7 @@ export interface MessageProps {
   server: string;
 }
 
-/** One user or assistant message with everything attached to it. */
+/** One message (the visitor's, an operator's or the assistant's) with everything attached to it. */
 export function Message({ message, state, strings, server }: MessageProps) {
   const m = useCell(message);
   if (m.role === 'user') {
@@ -28,13 +28,34 @@ export function Message({ message, state, strings, server }: MessageProps) {
       </div>
     );
   }
+  const text = m.text && (
+    <div class="bubble md" dir="auto">
+      <Markdown source={m.text} />
+    </div>
+  );
+  if (m.role === 'operator') {
+    const name = m.author ?? strings.title;
+    return (
+      <div class="msg op">
+        <span class="avatar" aria-hidden="true">
+          {[...name][0]?.toUpperCase()}
+        </span>
+        <div class="msg">
+          <p class="note">{name}</p>
+          {text}
+        </div>
+      </div>
+    );
+  }
+  // A message for the people handling the conversation gets no answer bubble.
+  if (m.phase === 'sending') return null;
   const working = m.phase === 'waiting' || m.phase === 'streaming';
   return (
     // aria-busy lets screen readers read the finished answer once instead of every delta.
     <div class="msg bot" aria-busy={working}>
       {m.handoff && <p class="note">{strings.handoff(m.handoff)}</p>}
       {m.tool ? (
-        <p class="note tool">{strings.tools[m.tool.name] ?? m.tool.label}</p>
+        <p class="note tool">{strings.tools[m.tool] ?? strings.tool}</p>
       ) : (
         m.phase === 'waiting' && (
           <p class="bubble typing">
@@ -45,11 +66,7 @@ export function Message({ message, state, strings, server }: MessageProps) {
           </p>
         )
       )}
-      {m.text && (
-        <div class="bubble md" dir="auto">
-          <Markdown source={m.text} />
-        </div>
-      )}
+      {text}
       {m.ticketId && <p class="note ticket">{strings.ticket(m.ticketId)}</p>}
       {m.citations && <Citations citations={m.citations} server={server} label={strings.sources} />}
       {m.phase === 'stopped' && <p class="note">{strings.stopped}</p>}

@@ -1,18 +1,16 @@
 import { fireEvent, within } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { answer, settle, sseResponse } from '../../test/fake-fetch';
 import {
-  freshPage,
+  freshPageForEachTest,
   mountWidget,
   openPanel,
   sendMessage,
   server,
   typeMessage,
-  unmountWidget,
 } from '../../test/widget-harness';
 
-beforeEach(() => freshPage());
-afterEach(unmountWidget);
+freshPageForEachTest();
 
 describe('launcher and panel', () => {
   it('starts closed with an accessible launcher', () => {
@@ -75,15 +73,17 @@ describe('launcher and panel', () => {
         starters: ['Opening hours?', 'Pricing'],
       },
     );
-    await openPanel(ui);
-    const log = ui.getByRole('log');
-    expect(within(log).getByText('Hello there!')).toBeTruthy();
-    fireEvent.click(within(log).getByRole('button', { name: 'Opening hours?' }));
+    const dialog = await openPanel(ui);
+    expect(within(dialog).getByText('Hello there!')).toBeTruthy();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Opening hours?' }));
     await settle();
     expect(requests.find((r) => r.path === '/api/chat')?.body).toMatchObject({
       message: 'Opening hours?',
     });
-    expect(within(log).queryByRole('button', { name: 'Pricing' })).toBeNull();
+    expect(within(dialog).queryByRole('button', { name: 'Pricing' })).toBeNull();
+    // What the visitor sent and what came back are announced: they are in the live log.
+    const log = ui.getByRole('log');
+    expect(within(log).getByText('Opening hours?')).toBeTruthy();
     expect(within(log).getByText('We are open 9–5.')).toBeTruthy();
   });
 });

@@ -1,12 +1,13 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Strings } from '../i18n';
 import type { ResolvedOptions } from '../options';
-import { useCell } from '../state/cell';
+import { part } from '../parts';
 import type { ChatState } from '../state/chat-state';
 import { Composer } from './Composer';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Header } from './Header';
 import { MessageList } from './MessageList';
+import { StatusLine } from './StatusLine';
 
 export interface PanelProps {
   state: ChatState;
@@ -22,17 +23,17 @@ export function Panel({ state, options, strings, onFocusLeave }: PanelProps) {
   const input = useRef<HTMLTextAreaElement>(null);
   const newChat = useRef<HTMLButtonElement>(null);
   const [confirming, setConfirming] = useState(false);
-  const online = useCell(state.online);
 
   // However the panel closes (Escape, a button, the JS API), focus inside it must not be lost.
-  useLayoutEffect(
-    () => () => {
+  // Opening fetches the Markdown renderer, so it is there by the time the first answer is.
+  useLayoutEffect(() => {
+    part('markdown');
+    return () => {
       const el = panel.current;
       const root = el?.getRootNode() as ShadowRoot | undefined;
       if (el && root?.activeElement && el.contains(root.activeElement)) onFocusLeave();
-    },
-    [],
-  );
+    };
+  }, []);
 
   const close = () => state.setOpen(false);
   const onKeyDown = (event: KeyboardEvent) => {
@@ -56,10 +57,11 @@ export function Panel({ state, options, strings, onFocusLeave }: PanelProps) {
         onNewChat={() => setConfirming(true)}
         onClose={close}
       />
-      <div role="status">{!online && <p class="banner">{strings.offline}</p>}</div>
+      <StatusLine state={state} strings={strings} />
       <MessageList
         state={state}
         strings={strings}
+        lang={options.lang}
         greeting={options.greeting ?? strings.greeting}
         starters={options.starters}
         server={options.server}

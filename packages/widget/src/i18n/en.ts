@@ -23,14 +23,23 @@ export interface Strings {
   down: string;
   retry: string;
   offline: string;
-  /** Keyed by tool name; unknown tools fall back to the label the server sent. */
+  /** What a running tool is doing, keyed by tool name; other tools read as {@link Strings.tool}. */
   tools: Record<string, string>;
+  tool: string;
   ticket: (id: string) => string;
   handoff: (agent: string) => string;
   unread: (count: number) => string;
   network: string;
   wait: (seconds: number) => string;
   unavailable: string;
+  /** The status line while a person is asked for; `minutes` is the queue's estimate, if any. */
+  waiting: (minutes: number | undefined) => string;
+  joined: (name: string) => string;
+  /** The status line after a person handed the conversation back. */
+  back: string;
+  closed: string;
+  /** The button that loads older messages. */
+  earlier: string;
   generic: string;
 }
 
@@ -59,12 +68,20 @@ export const en: Strings = {
     search_knowledge_base: 'Searching the help center…',
     get_business_hours: 'Checking business hours…',
     create_support_ticket: 'Creating a ticket…',
+    request_human: 'Contacting the team…',
   },
+  tool: 'Working on it…',
   ticket: (id) => `Ticket ${id} created`,
   handoff: (agent) => `Transferred to ${agent}`,
   unread: (n) => (n === 1 ? '1 new message' : `${n} new messages`),
   network: "Couldn't reach support. Please try again.",
   wait: (s) => `Too many messages. Please wait ${s}s and try again.`,
   unavailable: 'The assistant is unavailable right now. Please try again later.',
+  waiting: (minutes) =>
+    minutes ? `Waiting for a person… about ${minutes} min` : 'Waiting for a person…',
+  joined: (name) => `${name} joined`,
+  back: 'Back to the assistant',
+  closed: 'This conversation is closed. Write to start again.',
+  earlier: 'Earlier messages',
   generic: 'Something went wrong. Please try again.',
 };

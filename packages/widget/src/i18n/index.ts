@@ -1,13 +1,9 @@
 import { isWidgetLanguage, normaliseLang, type WidgetLanguage } from '@parley/shared';
-import { ar } from './ar';
-import { de } from './de';
+import { loadPart } from '../parts';
 import { en, type Strings } from './en';
-import { es } from './es';
-import { fr } from './fr';
 
 export type { Strings } from './en';
-
-const LOCALES: Record<WidgetLanguage, Strings> = { en, es, de, fr, ar };
+export { en } from './en';
 
 /**
  * The UI language: `data-lang` when set, else the host page's `lang` when the widget speaks it,
@@ -25,7 +21,16 @@ export function pickLanguage(
   return isWidgetLanguage(page) ? page : 'en';
 }
 
-/** The sentences of one UI language; Arabic carries `dir: 'rtl'`. */
-export function getStrings(lang: WidgetLanguage): Strings {
-  return LOCALES[lang];
+/**
+ * The sentences of one UI language (Arabic carries `dir: 'rtl'`). English is in the bundle; the
+ * others load as parts. English fills any sentence a part lacks, so a part cached from an older
+ * widget version never leaves a gap.
+ *
+ * @example
+ * const strings = await loadStrings('de');
+ */
+export async function loadStrings(lang: WidgetLanguage): Promise<Strings> {
+  if (lang === 'en') return en;
+  const part = (await loadPart(`lang-${lang}`)) as Record<WidgetLanguage, Strings>;
+  return { ...en, ...part[lang] };
 }

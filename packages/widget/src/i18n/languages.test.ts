@@ -1,16 +1,17 @@
 import { fireEvent, within } from '@testing-library/preact';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { settle } from '../../test/fake-fetch';
-import { freshPage, mountWidget, server, unmountWidget } from '../../test/widget-harness';
+import { freshPageForEachTest, mountWidget, server } from '../../test/widget-harness';
 
-beforeEach(() => freshPage());
-afterEach(unmountWidget);
+freshPageForEachTest();
 
 describe('languages', () => {
-  it('follows the page language', async () => {
+  it('follows the page language, loading its texts first', async () => {
     document.documentElement.lang = 'de-DE';
-    const { ui } = mountWidget();
-    expect(ui.getByRole('button', { name: 'Chat öffnen' })).toBeTruthy();
+    const { ui, host } = mountWidget();
+    // Nothing shows in the wrong language meanwhile.
+    expect(host.shadowRoot.querySelector('button')).toBeNull();
+    await vi.waitFor(() => ui.getByRole('button', { name: 'Chat öffnen' }));
     fireEvent.click(ui.getByRole('button', { name: 'Chat öffnen' }));
     await settle();
     expect(ui.getByRole('dialog', { name: 'Support' })).toBeTruthy();
@@ -19,6 +20,7 @@ describe('languages', () => {
 
   it('lays Arabic out right to left', async () => {
     const { ui, host } = mountWidget(server(), { lang: 'ar' });
+    await vi.waitFor(() => ui.getByRole('button', { name: 'فتح المحادثة' }));
     const root = host.shadowRoot.querySelector('.root');
     expect(root?.getAttribute('dir')).toBe('rtl');
     expect(root?.getAttribute('lang')).toBe('ar');

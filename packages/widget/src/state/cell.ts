@@ -4,6 +4,7 @@ import { useLayoutEffect, useState } from 'preact/hooks';
  * A value that can be watched: the widget's minimal take on a signal. `@preact/signals` would
  * cost 2.7 KiB gzip of a 20 KiB budget (measured on the built bundle); this is ~0.2 KiB. The
  * trade-off is that components subscribe explicitly with {@link useCell} instead of by reading.
+ * The console keeps a copy (`packages/console/src/state/cell.ts`).
  */
 export interface ReadonlyCell<T> {
   readonly value: T;

@@ -1,8 +1,12 @@
-import type { Citation, HistoryMessage } from '@parley/shared';
+import type { Citation, Message } from '@parley/shared';
 import type { FailureCode } from '../api/errors';
 
-/** Where an assistant answer is in its life; user messages are always `done`. */
-export type Phase = 'waiting' | 'streaming' | 'done' | 'stopped' | 'failed';
+/**
+ * Where a message is in its life. Stored messages are `done`; an answer goes `waiting` (typing
+ * dots) → `streaming` → `done`, or ends `stopped` or `failed`. A message sent while a person
+ * handles the conversation gets no answer: its placeholder is `sending`, which shows nothing.
+ */
+export type Phase = 'sending' | 'waiting' | 'streaming' | 'done' | 'stopped' | 'failed';
 
 /** Why the last attempt failed, as the view needs it. */
 export interface Failure {
@@ -29,13 +33,21 @@ export interface TurnRequest {
 export interface ChatMessage {
   /** Local id, unique within the page. */
   id: string;
-  role: 'user' | 'assistant';
+  role: Message['role'];
   text: string;
   phase: Phase;
-  /** The server's id of an answered message; feedback refers to it. */
+  /** Its position in the conversation's log, once stored. */
+  seq?: number | undefined;
+  /** Answers: the position of the question they answer (live event ids are `"<base>.<n>"`). */
+  base?: number | undefined;
+  /** The server's id of a stored message; feedback on an answer refers to it. */
   messageId?: string | undefined;
-  /** The tool running right now, if any. */
-  tool?: { name: string; label: string } | undefined;
+  /** Operator messages: who wrote it. */
+  author?: string | undefined;
+  /** Loaded from history rather than received live (screen readers are not told about it). */
+  past?: boolean;
+  /** The name of the tool running right now, if any. */
+  tool?: string | undefined;
   /** The specialist the conversation was last handed to during this answer. */
   handoff?: string | undefined;
   citations?: Citation[] | undefined;
@@ -45,16 +57,20 @@ export interface ChatMessage {
   request?: TurnRequest | undefined;
 }
 
-/** A stored transcript entry as a finished bubble. */
-export function fromHistory(entry: HistoryMessage): ChatMessage {
+/** A stored message (from history, or the stream's `message` and `done`) as a finished bubble. */
+export function fromStored(message: Message, past = false): ChatMessage {
   return {
-    id: `h_${entry.id}`,
-    role: entry.role,
-    text: entry.content,
+    id: `s${message.seq}`,
+    role: message.role,
+    text: message.text,
     phase: 'done',
-    messageId: entry.role === 'assistant' ? entry.id : undefined,
-    citations: entry.citations,
-    ticketId: entry.ticketId,
+    seq: message.seq,
+    messageId: message.id,
+    author: message.author?.name,
+    past,
+    handoff: message.handoffs?.at(-1),
+    citations: message.citations,
+    ticketId: message.ticketId,
   };
 }
 

@@ -23,10 +23,13 @@ const RULES: readonly { name: string; test: (text: string) => boolean }[] = [
   {
     // "Ignore all/any/your previous instructions" as a command: at the start of the message, after
     // punctuation, or after "please"/"now". So "should I ignore your previous instructions about
-    // the router?" and "ignore my previous message" pass.
+    // the router?" and "ignore my previous message" pass. What may precede the verb is checked
+    // by a lookbehind once the verb has matched: as a leading group, tried at every position, its
+    // "\n" followed by "\s*" rescanned a run of blank lines from each of them (64,000 characters
+    // of blank lines took 1.2 s).
     name: 'ignore_instructions',
     test: (text) =>
-      /(?:^|[.,!?:;\n"'(]\s*|\b(?:please|now)\s+)(?:ignore|disregard|forget)\s+(?:(?:all|any)\s+(?:of\s+)?(?:your\s+|the\s+)?|your\s+)(?:previous|prior|earlier|above)\s+(?:instructions|prompts|rules)\b/i.test(
+      /(?:ignore|disregard|forget)(?<=(?:^|[.,!?:;\n"'(]\s*|\b(?:please|now)\s+)(?:ignore|disregard|forget))\s+(?:(?:all|any)\s+(?:of\s+)?(?:your\s+|the\s+)?|your\s+)(?:previous|prior|earlier|above)\s+(?:instructions|prompts|rules)\b/i.test(
         text,
       ),
   },

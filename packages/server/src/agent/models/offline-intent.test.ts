@@ -8,7 +8,7 @@ describe('classifyIntent', () => {
     ['When are you open?', { kind: 'hours' }],
     ['what are your support hours on saturday', { kind: 'hours' }],
     ['Are you closed on holidays?', { kind: 'hours' }],
-    ['I want to talk to a human', { kind: 'ticket', priority: 'medium' }],
+    ['I want to talk to a human', { kind: 'human' }],
     ['Please open a ticket for me', { kind: 'ticket', priority: 'medium' }],
     ['This is unacceptable, I want to complain', { kind: 'ticket', priority: 'high' }],
     ['I was charged twice', { kind: 'handoff', agent: 'billing' }],

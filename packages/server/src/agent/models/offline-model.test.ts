@@ -1,6 +1,6 @@
+import { startTestApp, type TestApp } from '@parley/testkit/app';
+import { deltasOf, doneOf, streamChat, tokenOf } from '@parley/testkit/chat-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deltasOf, doneOf, streamChat, tokenOf } from '../../test-support/chat-client.js';
-import { startTestApp, type TestApp } from '../../test-support/test-app.js';
 import { splitIntoDeltas } from './offline-answer.js';
 
 /** The offline model end to end: real Runner, tools, sample knowledge base, store and HTTP. */
@@ -15,8 +15,8 @@ describe('the offline model on the sample knowledge base', () => {
     const chat = await streamChat(app.baseUrl, 'How do I reset my password?');
     const done = doneOf(chat)!;
     expect(done.toolsUsed).toEqual(['search_knowledge_base']);
-    expect(done.citations[0]?.url).toMatch(/password/);
-    expect(done.text).toContain(done.citations[0]!.url);
+    expect(done.citations?.[0]?.url).toMatch(/password/);
+    expect(done.text).toContain(done.citations?.[0]?.url);
     expect(chat.events.filter((e) => e.event === 'delta').length).toBeGreaterThan(3);
     expect(deltasOf(chat)).toBe(done.text);
   });
@@ -33,23 +33,35 @@ describe('the offline model on the sample knowledge base', () => {
     expect(chat.events).toContainEqual({ event: 'handoff', data: { agent: 'Billing' } });
     const done = doneOf(chat)!;
     expect(done.toolsUsed).toContain('search_knowledge_base');
-    expect(done.citations[0]?.url).toMatch(/invoice/);
+    expect(done.citations?.[0]?.url).toMatch(/invoice/);
   });
 
-  it('opens a ticket when the visitor asks for a human, and says so', async () => {
-    const chat = await streamChat(app.baseUrl, 'I want to talk to a human about my broken lock');
+  it('opens a ticket when the visitor asks for one, and says so', async () => {
+    const message = 'Please open a ticket about my broken lock';
+    const chat = await streamChat(app.baseUrl, message);
     const done = doneOf(chat)!;
     expect(done.toolsUsed).toEqual(['create_support_ticket']);
     expect(done.ticketId).toMatch(/^T-/);
     expect(done.text).toContain(done.ticketId);
-    const ticket = await app.store.getTicket(done.ticketId!);
-    expect(ticket?.description).toBe('I want to talk to a human about my broken lock');
+    const ticket = await app.store.tickets.get(done.ticketId!);
+    expect(ticket?.description).toBe(message);
   });
 
-  it('says honestly when nothing relevant is found and offers a ticket', async () => {
+  it('asks a person to join when the visitor wants a human, and the stream says so', async () => {
+    const chat = await streamChat(app.baseUrl, 'I want to talk to a human about my broken lock');
+    const done = doneOf(chat)!;
+    expect(done.toolsUsed).toEqual(['request_human']);
+    // The test clock is a Tuesday afternoon in New York: support is open, so the visitor waits.
+    expect(chat.events).toContainEqual({
+      event: 'status',
+      data: expect.objectContaining({ status: 'waiting' }),
+    });
+  });
+
+  it('says honestly when nothing relevant is found and offers a person', async () => {
     const chat = await streamChat(app.baseUrl, 'zxqv plorb');
     expect(doneOf(chat)?.citations).toEqual([]);
-    expect(doneOf(chat)?.text).toMatch(/couldn't find.*ticket/s);
+    expect(doneOf(chat)?.text).toMatch(/couldn't find.*person/s);
     expect(tokenOf(chat)).toBeDefined();
   });
 });

@@ -7,6 +7,10 @@ import {
   type protocol,
   Usage,
 } from '@openai/agents';
+import { CREATE_SUPPORT_TICKET } from '../tools/create-support-ticket.js';
+import { GET_BUSINESS_HOURS } from '../tools/get-business-hours.js';
+import { REQUEST_HUMAN } from '../tools/request-human.js';
+import { SEARCH_KNOWLEDGE_BASE } from '../tools/search-knowledge-base.js';
 import { composeOfflineAnswer, splitIntoDeltas, type ToolOutcome } from './offline-answer.js';
 import { classifyIntent, type OfflineSpecialist } from './offline-intent.js';
 
@@ -79,20 +83,30 @@ export class OfflineModel implements Model {
       request.handoffs.find((h) => h.toolName === `transfer_to_${intent.agent}`);
     if (handoff) return { kind: 'call', name: handoff.toolName, args: {} };
     const toolNames = new Set(request.tools.map((t) => t.name));
-    if (intent.kind === 'hours' && toolNames.has('get_business_hours')) {
-      return { kind: 'call', name: 'get_business_hours', args: {} };
+    if (intent.kind === 'hours' && toolNames.has(GET_BUSINESS_HOURS)) {
+      return { kind: 'call', name: GET_BUSINESS_HOURS, args: {} };
     }
-    if (intent.kind === 'ticket' && toolNames.has('create_support_ticket')) {
+    if (intent.kind === 'human' && toolNames.has(REQUEST_HUMAN)) {
+      return { kind: 'call', name: REQUEST_HUMAN, args: { reason: summarize(message) } };
+    }
+    if (
+      (intent.kind === 'ticket' || intent.kind === 'human') &&
+      toolNames.has(CREATE_SUPPORT_TICKET)
+    ) {
       return {
         kind: 'call',
-        name: 'create_support_ticket',
-        args: { subject: summarize(message), description: message, priority: intent.priority },
+        name: CREATE_SUPPORT_TICKET,
+        args: {
+          subject: summarize(message),
+          description: message,
+          priority: intent.kind === 'ticket' ? intent.priority : 'medium',
+        },
       };
     }
-    if (toolNames.has('search_knowledge_base')) {
+    if (toolNames.has(SEARCH_KNOWLEDGE_BASE)) {
       return {
         kind: 'call',
-        name: 'search_knowledge_base',
+        name: SEARCH_KNOWLEDGE_BASE,
         args: { query: message.slice(0, 500) },
       };
     }

@@ -6,10 +6,9 @@ import {
   ScriptedModel,
 } from '@openai/agents/testing';
 import { pino } from 'pino';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.js';
-import type { ParleyStore } from '../../sessions/store.js';
-import { MemoryStore } from '../../sessions/stores/memory-store.js';
+import { openStore, type Store } from '../../store/store.js';
 import { createTicketService } from '../../tickets/ticket-service.js';
 import { createTurnContext, type TurnContext } from '../context.js';
 import {
@@ -24,12 +23,20 @@ const HOUR = 3_600_000;
 const NOW = Date.parse('2026-01-05T15:00:00.000Z');
 const ARGS = { subject: 'Refund for order 42', description: 'Charged twice.', priority: 'high' };
 
-function setup(storeOverride?: (store: MemoryStore) => ParleyStore) {
+const stores: Store[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((store) => store.close()));
+});
+
+/** A store with the conversations `s_visitor`, `s_victim` and `s_1`, and the ticket service over it. */
+async function setup(storeOverride?: (store: Store) => Store) {
   const clock = new ManualClock(NOW);
-  const store = new MemoryStore({
-    clock,
-    limits: { sessionTtlMs: HOUR, sessionMaxAgeMs: 24 * HOUR, idempotencyTtlMs: HOUR },
-  });
+  const store = await openStore(
+    { kind: 'memory' },
+    { clock, limits: { sessionTtlMs: HOUR, sessionMaxAgeMs: 24 * HOUR, idempotencyTtlMs: HOUR } },
+  );
+  stores.push(store);
+  for (const id of ['s_visitor', 's_victim', 's_1']) await store.conversations.create(id);
   const service = createTicketService({
     store: storeOverride ? storeOverride(store) : store,
     clock,
@@ -76,15 +83,10 @@ function toolOutputs(call: RecordedModelCall | undefined): string[] {
 }
 
 describe('create_support_ticket', () => {
-  it('stores a ticket for the session in the run context, ignoring an injected session id', async () => {
-    const { store, service } = setup();
-    await store.createSession('s_visitor');
-    await store.appendMessage('s_visitor', {
-      id: 'm1',
-      role: 'user',
-      content: 'I was charged twice',
-      createdAt: new Date(NOW).toISOString(),
-    });
+  it('stores a ticket for the conversation in the run context, ignoring an injected session id', async () => {
+    const { store, service } = await setup();
+    const visitor = await store.conversations.get('s_visitor');
+    await store.log.append('s_visitor', { role: 'user', text: 'I was charged twice' });
 
     const { context, outputs } = await turn(service, 's_visitor', [
       { ...ARGS, sessionId: 's_victim' },
@@ -92,47 +94,60 @@ describe('create_support_ticket', () => {
 
     const ticketId = context.ticketId;
     expect(ticketId).toMatch(/^T-[A-Z2-7]{8}$/);
+    // No email on file yet: the widget shows the form, and the model is told so.
     expect(outputs).toEqual([
-      `Ticket ${ticketId} created with priority high. Tell the visitor their ticket number; the team replies by email within one business day.`,
+      `Ticket ${ticketId} created with priority high. Tell the visitor their ticket number; the chat now shows them a form for their email address so the team can reply; ask them to fill it in (never ask for it in the chat).`,
     ]);
-    const ticket = await store.getTicket(ticketId ?? '');
+    expect(context.contactRequested).toBe('follow_up');
+    const ticket = await store.tickets.get(ticketId ?? '');
     expect(ticket).toMatchObject({
-      sessionId: 's_visitor',
+      conversation: visitor?.publicId,
       subject: 'Refund for order 42',
       description: 'Charged twice.',
       priority: 'high',
       createdAt: '2026-01-05T15:00:00.000Z',
-      transcript: [{ id: 'm1', role: 'user', content: 'I was charged twice' }],
+      transcript: [{ seq: 1, role: 'user', text: 'I was charged twice' }],
     });
-    expect(ticket).not.toHaveProperty('sessionId', 's_victim');
-    expect(await store.countTickets('s_victim')).toBe(0);
+    expect(await store.tickets.countFor('s_victim')).toBe(0);
     expect(context.failedTools.size).toBe(0);
   });
 
+  it('tells the model the team replies by email when the visitor already gave one', async () => {
+    const { store, service } = await setup();
+    await store.conversations.setContact('s_1', { email: 'sam@example.com' });
+    const { context, outputs } = await turn(service, 's_1', [ARGS]);
+    expect(outputs).toEqual([
+      `Ticket ${context.ticketId} created with priority high. Tell the visitor their ticket number; the team replies by email to the address they gave.`,
+    ]);
+    expect(context.contactRequested).toBeUndefined();
+  });
+
   it('caps tickets at 3 per session, even when the model asks for many at once', async () => {
-    const { store, service } = setup();
+    const { store, service } = await setup();
 
     const first = await turn(service, 's_1', [ARGS, ARGS, ARGS, ARGS, ARGS]);
     expect(first.outputs.filter((o) => o.startsWith('Ticket T-'))).toHaveLength(3);
     expect(first.outputs.filter((o) => o.startsWith('This conversation already'))).toHaveLength(2);
-    expect(await store.countTickets('s_1')).toBe(3);
+    expect(await store.tickets.countFor('s_1')).toBe(3);
 
     const second = await turn(service, 's_1', [ARGS]);
     expect(second.outputs).toEqual([
       'This conversation already has 3 open tickets (the limit); do not create another — tell the visitor their existing ticket is being handled.',
     ]);
     expect(second.context.ticketId).toBeUndefined();
-    expect(await store.countTickets('s_1')).toBe(3);
+    expect(await store.tickets.countFor('s_1')).toBe(3);
   });
 
   it('tells the model about a store failure and lets the run complete', async () => {
-    const { service } = setup((store) =>
-      Object.assign(Object.create(store) as MemoryStore, {
-        createTicket: async () => {
+    const { service } = await setup((store) => ({
+      ...store,
+      tickets: {
+        ...store.tickets,
+        create: async () => {
           throw new Error('SQLITE_FULL: database or disk is full');
         },
-      }),
-    );
+      },
+    }));
 
     const { context, outputs } = await turn(service, 's_1', [ARGS]);
 
@@ -143,7 +158,7 @@ describe('create_support_ticket', () => {
   });
 
   it('explains arguments outside the schema so the model can fix them', async () => {
-    const { store, service } = setup();
+    const { store, service } = await setup();
 
     const { context, outputs } = await turn(service, 's_1', [
       { ...ARGS, priority: 'critical', subject: 'x' },
@@ -151,6 +166,6 @@ describe('create_support_ticket', () => {
 
     expect(outputs).toEqual([TICKET_INVALID_ARGUMENTS_MESSAGE]);
     expect([...context.failedTools]).toEqual(['create_support_ticket']);
-    expect(await store.countTickets('s_1')).toBe(0);
+    expect(await store.tickets.countFor('s_1')).toBe(0);
   });
 });

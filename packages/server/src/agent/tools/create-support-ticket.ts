@@ -1,9 +1,9 @@
 import { ModelBehaviorError, tool } from '@openai/agents';
 import { z } from 'zod';
 import type { TicketService } from '../../tickets/ticket-service.js';
-import type { TurnContext } from '../context.js';
+import { requireTurnContext, type TurnContext } from '../context.js';
 
-const TOOL_NAME = 'create_support_ticket';
+export const CREATE_SUPPORT_TICKET = 'create_support_ticket';
 
 /**
  * What the model may choose. There is deliberately no session or email field: who the ticket is
@@ -41,20 +41,19 @@ function plural(count: number, noun: string): string {
  *
  * @example
  * const agent = new Agent<TurnContext>({ name: 'Support', tools: [createSupportTicketTool(tickets)] });
- * await run(agent, 'I need a human', { context: createTurnContext(sessionId) });
+ * await run(agent, 'I need a human', { context: createTurnContext(conversationId) });
  */
 export function createSupportTicketTool(service: Pick<TicketService, 'open'>) {
   return tool<typeof CreateSupportTicketParameters, TurnContext>({
-    name: TOOL_NAME,
+    name: CREATE_SUPPORT_TICKET,
     description:
       'Open a support ticket so a human from the support team follows up by email. Use it only when ' +
       'the visitor asks for a human or the problem cannot be solved in this chat. Summarise the ' +
       'problem in the description; the conversation so far is attached automatically.',
     parameters: CreateSupportTicketParameters,
     async execute(input, runContext) {
-      const context = runContext?.context;
-      if (!context) throw new Error('create_support_ticket needs the turn context');
-      const result = await service.open(context.sessionId, input);
+      const context = requireTurnContext(runContext, CREATE_SUPPORT_TICKET);
+      const result = await service.open(context.conversationId, input);
       if (result.status === 'limit_reached') {
         return (
           `This conversation already has ${plural(result.count, 'open ticket')} (the limit); do not ` +
@@ -62,16 +61,17 @@ export function createSupportTicketTool(service: Pick<TicketService, 'open'>) {
         );
       }
       context.ticketId = result.ticket.id;
-      return (
-        `Ticket ${result.ticket.id} created with priority ${result.ticket.priority}. Tell the visitor ` +
-        'their ticket number; the team replies by email within one business day.'
-      );
+      if (!result.ticket.contact) context.contactRequested ??= 'follow_up';
+      const contact = result.ticket.contact
+        ? 'the team replies by email to the address they gave.'
+        : 'the chat now shows them a form for their email address so the team can reply; ask them to fill it in (never ask for it in the chat).';
+      return `Ticket ${result.ticket.id} created with priority ${result.ticket.priority}. Tell the visitor their ticket number; ${contact}`;
     },
     // The service already logged any store failure. Either way the model gets a message it can act
     // on instead of the run failing (invalid arguments surface as a ModelBehaviorError), and the
     // call is marked failed for the stream. Not `toolFailure`: its advice is to open a ticket.
     errorFunction: (runContext, error) => {
-      runContext.context?.failedTools?.add(TOOL_NAME);
+      runContext.context?.failedTools?.add(CREATE_SUPPORT_TICKET);
       return error instanceof ModelBehaviorError
         ? TICKET_INVALID_ARGUMENTS_MESSAGE
         : TICKET_FAILED_MESSAGE;

@@ -6,6 +6,8 @@ import type { BusinessHoursConfig } from '../../hours/schedule.js';
 import type { TurnContext } from '../context.js';
 import { toolFailure } from './tool-failure.js';
 
+export const GET_BUSINESS_HOURS = 'get_business_hours';
+
 const NoParameters = z.object({});
 
 export interface GetBusinessHoursToolOptions {
@@ -27,16 +29,13 @@ export interface GetBusinessHoursToolOptions {
  */
 export function createGetBusinessHoursTool({ hours, clock }: GetBusinessHoursToolOptions) {
   return tool<typeof NoParameters, TurnContext>({
-    name: 'get_business_hours',
+    name: GET_BUSINESS_HOURS,
     description:
       'Get the support team business hours (weekly schedule, time zone, upcoming holidays) and ' +
       'whether support is open right now and when it next opens. Use it whenever the visitor asks ' +
       'when support is available or whether a human can answer now.',
     parameters: NoParameters,
     execute: () => describeBusinessHours(hours, clock.now()),
-    errorFunction: toolFailure(
-      'get_business_hours',
-      'The business hours are unavailable right now.',
-    ),
+    errorFunction: toolFailure(GET_BUSINESS_HOURS, 'The business hours are unavailable right now.'),
   });
 }

@@ -13,6 +13,8 @@ export const SearchKnowledgeBaseParameters = z.object({
 /** How many articles one search returns; enough to ground an answer without flooding the prompt. */
 export const SEARCH_RESULT_LIMIT = 3;
 
+export const SEARCH_KNOWLEDGE_BASE = 'search_knowledge_base';
+
 /**
  * The `search_knowledge_base` tool: searches the help-center articles and returns the best three
  * as quoted reference material (see `formatSearchResults`). The articles returned become the
@@ -25,7 +27,7 @@ export const SEARCH_RESULT_LIMIT = 3;
  */
 export function createSearchKnowledgeBaseTool(kb: Pick<KnowledgeBase, 'search'>) {
   return tool<typeof SearchKnowledgeBaseParameters, TurnContext>({
-    name: 'search_knowledge_base',
+    name: SEARCH_KNOWLEDGE_BASE,
     description:
       'Search the help center articles (accounts, passwords, billing, invoices, shipping, returns, ' +
       'warranty, troubleshooting, privacy). Pass the visitor question or a few keywords. Returns ' +
@@ -46,6 +48,6 @@ export function createSearchKnowledgeBaseTool(kb: Pick<KnowledgeBase, 'search'>)
       }
       return formatSearchResults(hits);
     },
-    errorFunction: toolFailure('search_knowledge_base', 'The help center search is unavailable.'),
+    errorFunction: toolFailure(SEARCH_KNOWLEDGE_BASE, 'The help center search is unavailable.'),
   });
 }

@@ -1,0 +1,185 @@
+import {
+  type InboxEvent,
+  JoinRequest,
+  type OperatorConversation,
+  type OperatorConversationList,
+  type OperatorConversationSummary,
+  OperatorConversationsQuery,
+  OperatorMessageRequest,
+  type TicketSummary,
+} from '@parley/shared';
+import { Router } from 'express';
+import { InvalidCursorError } from '../errors.js';
+import type { ConversationEvents } from '../events/conversation-events.js';
+import { HttpError } from '../http/errors.js';
+import { operatorOf } from '../http/operator-auth.js';
+import { startSse } from '../http/sse.js';
+import { parseInput } from '../http/validate.js';
+import type { ConversationRecord } from '../store/conversations.js';
+import type { InboxEntry } from '../store/inbox.js';
+import type { Store } from '../store/store.js';
+import type { Ticket } from '../store/tickets.js';
+import type { Handoffs } from './handoffs.js';
+
+export interface OperatorRoutesDeps {
+  store: Store;
+  handoffs: Handoffs;
+  events: ConversationEvents;
+  /** Longest text shown as an inbox entry's last message. */
+  previewChars?: number;
+}
+
+/** Identical inbox events closer together than this are sent once. */
+const DUPLICATE_WINDOW_MS = 250;
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+function summary(
+  conversation: ConversationRecord,
+  lastMessage?: InboxEntry['lastMessage'],
+  previewChars = 200,
+): OperatorConversationSummary {
+  return {
+    id: conversation.publicId,
+    status: conversation.status,
+    createdAt: new Date(conversation.createdAt).toISOString(),
+    lastActivityAt: new Date(conversation.lastSeenAt).toISOString(),
+    ...(conversation.waitingSince ? { waitingSince: iso(conversation.waitingSince)! } : {}),
+    ...(conversation.operator ? { operator: conversation.operator } : {}),
+    ...(conversation.contact ? { contact: conversation.contact } : {}),
+    ...(conversation.identity ? { identity: conversation.identity } : {}),
+    ...(lastMessage
+      ? { lastMessage: { ...lastMessage, text: lastMessage.text.slice(0, previewChars) } }
+      : {}),
+    messageCount: conversation.lastSeq,
+  };
+}
+
+export function ticketSummary(ticket: Ticket): TicketSummary {
+  return {
+    id: ticket.id,
+    conversation: ticket.conversation,
+    subject: ticket.subject,
+    priority: ticket.priority,
+    status: ticket.status,
+    createdAt: ticket.createdAt,
+    ...(ticket.assignee ? { assignee: ticket.assignee } : {}),
+    ...(ticket.contact ? { contact: ticket.contact } : {}),
+  };
+}
+
+/**
+ * The operator API's conversations (`/api/operator`, behind `requireOperator`): the inbox, one
+ * conversation with everything in it, taking over, replying, handing back, closing, and a live
+ * event stream of inbox changes. Integrations script against these paths with the admin token;
+ * the console uses them signed in.
+ */
+export function operatorRoutes(deps: OperatorRoutesDeps): Router {
+  const router = Router();
+  const { store, handoffs } = deps;
+
+  router.get('/api/operator/conversations', async (req, res) => {
+    const query = parseInput(OperatorConversationsQuery, req.query);
+    let page: Awaited<ReturnType<typeof store.inbox.list>>;
+    try {
+      page = await store.inbox.list({
+        limit: query.limit,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.q ? { q: query.q } : {}),
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+      });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) {
+        throw new HttpError('invalid_request', 'cursor: not a cursor this API returned');
+      }
+      throw error;
+    }
+    const body: OperatorConversationList = {
+      items: page.items.map((entry) =>
+        summary(entry.conversation, entry.lastMessage, deps.previewChars),
+      ),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+    res.json(body);
+  });
+
+  router.get('/api/operator/conversations/:id', async (req, res) => {
+    const conversation = await found(req.params.id);
+    const [messages, tickets] = await Promise.all([
+      store.log.all(conversation.id),
+      store.tickets.forConversation(conversation.id),
+    ]);
+    const last = messages.at(-1);
+    const body: OperatorConversation = {
+      ...summary(
+        conversation,
+        last && { role: last.role, text: last.text, createdAt: last.createdAt },
+        deps.previewChars,
+      ),
+      messages,
+      tickets: tickets.map(ticketSummary),
+      viewers: deps.events.viewers(conversation.publicId),
+    };
+    res.json(body);
+  });
+
+  /** The console says an operator has this conversation open (every ~20 s while it is). */
+  router.post('/api/operator/conversations/:id/viewing', async (req, res) => {
+    const conversation = await found(req.params.id);
+    const { id, name } = operatorOf(res);
+    deps.events.viewing(conversation.publicId, { id, name });
+    res.status(204).end();
+  });
+
+  router.post('/api/operator/conversations/:id/join', async (req, res) => {
+    parseInput(JoinRequest, req.body ?? {});
+    const conversation = await handoffs.join(req.params.id, operatorOf(res));
+    res.json(summary(conversation));
+  });
+
+  router.post('/api/operator/conversations/:id/messages', async (req, res) => {
+    const { text } = parseInput(OperatorMessageRequest, req.body);
+    const message = await handoffs.reply(req.params.id, operatorOf(res), text);
+    res.status(201).json(message);
+  });
+
+  router.post('/api/operator/conversations/:id/release', async (req, res) => {
+    res.json(summary(await handoffs.release(req.params.id)));
+  });
+
+  router.post('/api/operator/conversations/:id/close', async (req, res) => {
+    res.json(summary(await handoffs.close(req.params.id)));
+  });
+
+  router.get('/api/operator/events', (_req, res) => {
+    const sse = startSse<{ event: 'inbox'; data: InboxEvent } | { event: 'resync'; data: object }>(
+      res,
+    );
+    // One change often arrives as several bus messages (stored, state, inbox): send it once.
+    let last = { key: '', at: 0 };
+    const send = (conversation: string, change: InboxEvent['change']) => {
+      const key = `${conversation}:${change}`;
+      const at = Date.now();
+      if (key === last.key && at - last.at < DUPLICATE_WINDOW_MS) return;
+      last = { key, at };
+      const data: InboxEvent = { conversation, change };
+      sse.send({ event: 'inbox', data });
+    };
+    const stop = deps.events.followAll((message) => {
+      if (message.type === 'inbox')
+        send(message.conversation, message.change as InboxEvent['change']);
+      else if (message.type === 'logged') send(message.conversation, 'message');
+      else if (message.type === 'state') send(message.conversation, 'status');
+      else if (message.type === 'resync') sse.send({ event: 'resync', data: {} });
+    });
+    res.once('close', stop);
+  });
+
+  async function found(publicId: string | undefined): Promise<ConversationRecord> {
+    const conversation = publicId ? await store.conversations.byPublicId(publicId) : undefined;
+    if (!conversation) throw new HttpError('not_found', 'No conversation with this id');
+    return conversation;
+  }
+
+  return router;
+}
