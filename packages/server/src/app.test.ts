@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { assistantMessage, ScriptedModel } from '@openai/agents/testing';
+import { startTestApp, type TestApp, type TestAppOptions } from '@parley/testkit/app';
+import { doneOf, sendChat, streamChat, tokenOf } from '@parley/testkit/chat-client';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GUARDRAIL_REFUSAL } from './agent/guardrails/input-guardrail.js';
-import { doneOf, sendChat, streamChat, tokenOf } from './test-support/chat-client.js';
-import { startTestApp, type TestApp, type TestAppOptions } from './test-support/test-app.js';
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -150,7 +150,7 @@ describe('observability', () => {
     expect(text).toMatch(/parley_time_to_first_delta_seconds_count 1/);
   });
 
-  it('logs each request with an id and a hashed session, but no message text or token by default', async () => {
+  it('logs each request with an id and the conversation, but no message text or token by default', async () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk, _enc, done) {
@@ -170,7 +170,8 @@ describe('observability', () => {
       outcome: 'answered',
       toolsUsed: ['search_knowledge_base'],
     });
-    expect(line.session).toMatch(/^[0-9a-f]{16}$/);
+    // The conversation by its public id: the raw session id never reaches a log line.
+    expect(line.conversation).toMatch(/^c_[\w-]{16}$/);
     expect(logged).not.toContain('4711');
     expect(logged).not.toContain(tokenOf(chat)!);
     expect(logged).not.toContain(tokenOf(chat)!.split('.')[0]);

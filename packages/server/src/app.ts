@@ -1,43 +1,46 @@
-import { type Model, Runner } from '@openai/agents';
+import type { Model } from '@openai/agents';
 import type { HealthResponse } from '@parley/shared';
-import express, { type Express } from 'express';
-import type { Redis } from 'ioredis';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { adminRoutes } from './admin/routes.js';
-import { createInputGuardrail } from './agent/guardrails/input-guardrail.js';
-import { createSupportAgents } from './agent/support-agent.js';
-import { createSupportTicketTool } from './agent/tools/create-support-ticket.js';
-import { createGetBusinessHoursTool } from './agent/tools/get-business-hours.js';
-import { createSearchKnowledgeBaseTool } from './agent/tools/search-knowledge-base.js';
-import { createChatService } from './chat/chat-service.js';
 import { chatRoutes } from './chat/routes.js';
-import { createTurnBudget } from './chat/turn-budget.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { consoleAuthRoutes } from './console/auth-routes.js';
+import { createConsoleSessions } from './console/console-sessions.js';
+import type { Coordination } from './coordination/coordination.js';
+import { operatorRoutes } from './handoff/operator-routes.js';
+import { visitorHandoffRoutes } from './handoff/visitor-routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
+import { requireOperator } from './http/operator-auth.js';
 import { corsForWidget, ownOriginResolver, requireAllowedOrigin } from './http/origin-policy.js';
 import { createRateLimits } from './http/rate-limits.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createSessionIdentity } from './http/session-identity.js';
 import { limitConcurrentStreams } from './http/stream-limits.js';
+import { insightsRoute } from './insights/insights-route.js';
+import { knowledgeSearchRoute } from './knowledge/search-route.js';
 import type { KnowledgeBase } from './knowledge/types.js';
 import { readinessRoute } from './lifecycle/readiness.js';
 import { createTurnTracker, type TurnTracker } from './lifecycle/turn-tracker.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { metricsRoute } from './observability/metrics-route.js';
 import { requestLogger } from './observability/request-logger.js';
-import type { ParleyStore } from './sessions/store.js';
+import { createServices, type Services } from './services.js';
 import { createTokenSigner } from './sessions/tokens.js';
-import { createTicketService } from './tickets/ticket-service.js';
-import { createTicketWebhook } from './tickets/ticket-webhook.js';
+import type { Store } from './store/store.js';
+import { ticketRoutes } from './tickets/ticket-routes.js';
+import { consoleApp } from './web/console-app.js';
 import { demoPage } from './web/demo-page.js';
-import { serveWidget, type WidgetAsset } from './web/widget-asset.js';
+import { serveWidget, serveWidgetPart, type WidgetAsset } from './web/widget-asset.js';
 
 /** Everything the app is built from; tests pass their own (scripted model, memory store, clock). */
 export interface AppDeps {
   config: Config;
-  store: ParleyStore;
+  store: Store;
+  /** Turn locks, rate-limit counters and the event bus shared by instances. */
+  coordination: Coordination;
   model: Model;
   /** What `/healthz` reports: the real provider, the offline model, or something a test injected. */
   modelKind: HealthResponse['model'];
@@ -46,9 +49,9 @@ export interface AppDeps {
   logger: Logger;
   sessionSecrets: readonly string[];
   widget: WidgetAsset | undefined;
+  /** The built console (`resolveConsoleDir()`); without it `/console` says how to build it. */
+  consoleDir?: string | undefined;
   version?: string;
-  /** Shares rate-limit counters across instances (set when the store is Redis). */
-  rateLimitRedis?: Redis;
   metrics?: Metrics;
   /** For the ticket webhook; tests inject one. */
   fetch?: typeof fetch;
@@ -58,9 +61,16 @@ export interface ParleyApp {
   app: Express;
   metrics: Metrics;
   tracker: TurnTracker;
-  /** Waits for background work (ticket webhooks) to settle. Does not close injected deps. */
+  /** The domain behind the routes (jobs, handoffs, events); tests drive it directly too. */
+  services: Services;
+  /** Stops listening for events and closes the mail transport. Does not close injected deps. */
   drain(timeoutMs: number): Promise<void>;
 }
+
+const noStore: RequestHandler = function noStore(_req, res, next) {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
 
 /**
  * Builds the Express app from injected parts: middleware, routes, and the error handler last.
@@ -70,63 +80,25 @@ export interface ParleyApp {
  * const { app } = createApp({ config, store, model, modelKind: 'offline', ... });
  * app.listen(8787);
  */
+
 export function createApp(deps: AppDeps): ParleyApp {
-  const { config, store, clock, logger } = deps;
+  const { config, store, clock, logger, coordination } = deps;
   const file = config.file;
   const metrics = deps.metrics ?? createMetrics();
   const tracker = createTurnTracker();
 
-  const webhook = file.ticketWebhook
-    ? createTicketWebhook({
-        config: file.ticketWebhook,
-        logger,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      })
-    : undefined;
-  const tickets = createTicketService({
+  const services = createServices({
+    config,
     store,
-    clock,
-    logger,
-    maxTicketsPerSession: file.maxTicketsPerSession,
-    ...(webhook ? { webhook } : {}),
-  });
-  const agents = createSupportAgents({
-    companyName: file.companyName,
-    extraInstructions: file.instructions,
-    specialists: file.specialists,
+    coordination,
     model: deps.model,
-    inputGuardrails: [createInputGuardrail({ maxChars: config.maxMessageLength })],
-    tools: [
-      createSearchKnowledgeBaseTool(deps.knowledgeBase),
-      createGetBusinessHoursTool({ hours: file.hours, clock }),
-      createSupportTicketTool(tickets),
-    ],
-  });
-  const runner = new Runner({
-    tracingDisabled: !(config.tracingExport || config.traceLog),
-    traceIncludeSensitiveData: config.logContent,
-    workflowName: 'Parley support turn',
-  });
-  const chat = createChatService({
-    store,
-    agents,
-    runner,
+    knowledgeBase: deps.knowledgeBase,
     clock,
     logger,
-    historyWindow: { maxItems: config.historyMaxItems, maxTokens: config.historyMaxTokens },
-    maxTurns: config.maxTurns,
-    turnTimeoutMs: config.turnTimeoutMs,
-    ...(config.limits.enabled
-      ? {
-          budget: createTurnBudget({
-            store,
-            clock,
-            turnsPerDay: config.limits.turnsPerDay,
-            tokensPerDay: config.limits.tokensPerDay,
-          }),
-        }
-      : {}),
+    metrics,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
+  const { turns, events } = services;
   const identity = createSessionIdentity({
     signer: createTokenSigner(deps.sessionSecrets),
     store,
@@ -139,18 +111,27 @@ export function createApp(deps: AppDeps): ParleyApp {
     onLimited: (limiter) => metrics.rateLimited(limiter),
     onStoreError: (limiter) => metrics.rateLimitStoreError(limiter),
     onStoreStateChange: (limiter, failing) => metrics.rateLimitStoreFailing(limiter, failing),
-    ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis } : {}),
-    keyPrefix: `${config.redisPrefix}rl:`,
+    storeFor: (limiter) => coordination.rateLimitStore(limiter),
   });
   const streams = limitConcurrentStreams({
     maxPerIp: config.limits.maxStreamsPerIp,
     enabled: config.limits.enabled,
     onLimited: () => metrics.rateLimited('streams'),
   });
+  const eventStreams = limitConcurrentStreams({
+    maxPerIp: config.limits.maxEventStreamsPerIp,
+    enabled: config.limits.enabled,
+    onLimited: () => metrics.rateLimited('event-streams'),
+  });
   const origins = {
     allowedOrigins: config.allowedOrigins,
     ownOrigin: ownOriginResolver(config.publicUrl),
   };
+  const consoleSessions = createConsoleSessions({
+    store,
+    idleMs: config.consoleIdleMs,
+    ownOrigin: origins.ownOrigin,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -169,25 +150,66 @@ export function createApp(deps: AppDeps): ParleyApp {
     res.setHeader('Cache-Control', 'no-store');
     res.json(body);
   });
-  app.use(readinessRoute({ store, tracker, rateLimits: limits.health }));
+  app.use(readinessRoute({ store, coordination, tracker, rateLimits: limits.health }));
   app.use(metricsRoute({ metrics, token: config.metricsToken, authFailures: limits.authFailures }));
   app.get('/widget.js', serveWidget(deps.widget));
+  app.get('/widget/:file', serveWidgetPart(deps.widget));
   app.use(demoPage({ companyName: file.companyName, widgetAttributes: file.widget }));
+  app.use(consoleApp(deps.consoleDir));
 
   app.use('/api', corsForWidget(origins));
   app.use('/api/chat', requireAllowedOrigin(origins));
   app.use('/api', jsonBody({ limit: '16kb' }));
-  app.use(adminRoutes({ store, token: config.adminToken, authFailures: limits.authFailures }));
+  app.use(
+    adminRoutes({ store, token: config.adminToken, authFailures: limits.authFailures, logger }),
+  );
+  // The operator API: the console signed in, or integrations with the admin token.
+  app.use(
+    '/api/operator',
+    limits.authFailures,
+    requireOperator({
+      token: config.adminToken,
+      sessions: consoleSessions.resolve,
+      accountsExist: consoleSessions.accountsExist,
+    }),
+    noStore,
+  );
+  app.use(operatorRoutes({ store, handoffs: services.handoffs, events }));
+  app.use(ticketRoutes({ store, handoffs: services.handoffs }));
+  app.use(insightsRoute({ store, clock }));
+  app.use(knowledgeSearchRoute(deps.knowledgeBase));
+  app.use(
+    consoleAuthRoutes({
+      store,
+      sessions: consoleSessions,
+      logger,
+      throttle: { perAddress: limits.authFailures, perAccount: limits.signInAccount },
+    }),
+  );
+  app.use(
+    visitorHandoffRoutes({
+      store,
+      identity,
+      handoffs: services.handoffs,
+      events,
+      clock,
+      limits,
+      identitySecret: config.identitySecret,
+      ...(services.mailer ? { mailer: services.mailer } : {}),
+    }),
+  );
   app.use(
     chatRoutes({
-      chat,
+      turns,
       identity,
       store,
+      events,
       clock,
       maxMessageLength: config.maxMessageLength,
       maxStreamDurationMs: config.limits.maxStreamDurationMs,
       limits,
       streams,
+      eventStreams,
       tracker,
       metrics,
       observer: { metrics, logger, logContent: config.logContent, now: () => clock.now() },
@@ -201,8 +223,9 @@ export function createApp(deps: AppDeps): ParleyApp {
     app,
     metrics,
     tracker,
-    drain: async (timeoutMs) => {
-      await tickets.drain(timeoutMs);
+    services,
+    drain: async () => {
+      await services.close();
     },
   };
 }

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { BusinessHoursConfig, DEFAULT_BUSINESS_HOURS } from './hours/schedule.js';
-import { TicketWebhookConfig } from './tickets/ticket-webhook.js';
 
 /** A specialist agent the support agent can hand a conversation to. */
 export const SpecialistConfig = z.object({
@@ -49,7 +48,6 @@ export const ConfigFile = z.object({
   hours: BusinessHoursConfig.default(DEFAULT_BUSINESS_HOURS),
   specialists: z.array(SpecialistConfig).max(10).default(DEFAULT_SPECIALISTS),
   maxTicketsPerSession: z.number().int().min(0).max(100).default(3),
-  ticketWebhook: TicketWebhookConfig.optional(),
   /** `data-*` attributes for the demo page's script tag, e.g. `{ "title": "Acme help" }`. */
   widget: z.record(z.string().regex(/^[a-z][a-z-]*$/), z.string()).default({}),
 });

@@ -8,7 +8,7 @@ describe('loadConfig', () => {
   it('has working defaults: port 8787, SQLite store, offline model, tracing export off', () => {
     const config = loadConfig({});
     expect(config.port).toBe(8787);
-    expect(config.store).toBe('sqlite:./data/parley.db');
+    expect(config.store).toEqual({ kind: 'sqlite', path: path.resolve('data/parley.db') });
     expect(config.openai).toBeUndefined();
     expect(config.tracingExport).toBe(false);
     expect(config.sessionTtlMs).toBe(24 * 3_600_000);
@@ -51,9 +51,24 @@ describe('loadConfig', () => {
     ['PARLEY_SESSION_SECRET', 'a'.repeat(64)],
     ['PARLEY_SESSION_SECRET', `${'f3a9c01b7de24e86a1c3d5e7f90b2c4d'},short`],
     ['LOG_LEVEL', 'loud'],
+    ['PARLEY_STORE', 'redis://127.0.0.1:6379'],
+    ['PARLEY_STORE', 'mysql://db/parley'],
+    ['PARLEY_STORE', 'sqlite:'],
   ])('refuses %s=%j with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('reads PARLEY_STORE into a store spec, and sends Redis users to PARLEY_REDIS_URL', () => {
+    expect(loadConfig({ PARLEY_STORE: 'memory' }).store).toEqual({ kind: 'memory' });
+    const url = 'postgres://parley:pw@db:5432/parley';
+    expect(loadConfig({ PARLEY_STORE: url }).store).toEqual({ kind: 'postgres', url });
+    expect(() => loadConfig({ PARLEY_STORE: 'redis://:hunter2@cache:6379' })).toThrow(
+      /PARLEY_STORE.*PARLEY_REDIS_URL/s,
+    );
+    expect(() => loadConfig({ PARLEY_STORE: 'redis://:hunter2@cache:6379' })).not.toThrow(
+      /hunter2/,
+    );
   });
 
   it('reads session secrets as a trimmed list, newest first, without empty entries', () => {
@@ -112,7 +127,7 @@ describe('loadConfig', () => {
       const example = path.resolve(import.meta.dirname, '../../../parley.config.example.json');
       const config = loadConfig({ PARLEY_CONFIG: example });
       expect(config.file.hours.timezone).toBe('America/New_York');
-      expect(config.file.ticketWebhook?.maxAttempts).toBe(3);
+      expect(config.file.maxTicketsPerSession).toBe(3);
     });
 
     it.each([

@@ -4,16 +4,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSseParser, type StreamEvent } from '@parley/shared';
+import { deleteRedisKeys, describeWithRedis, redisTestUrl } from '@parley/testkit/redis';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deleteRedisKeys, describeWithRedis, redisTestUrl } from './test-support/redis.js';
+
+/** Starting the real entry point compiles the server through tsx: slow on a busy machine. */
+const START_TIMEOUT_MS = 45_000;
+const PROCESS_TEST_TIMEOUT_MS = 90_000;
 
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-/** Starts the real entry point (`src/index.ts` through tsx) and resolves once it listens. */
+/** Starts the real entry point (`src/main.ts` through tsx) and resolves once it listens. */
 async function startServer(
   env: Record<string, string> = {},
   options: { stopReadingLogs?: boolean } = {},
@@ -21,7 +25,7 @@ async function startServer(
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-process-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'index.ts')],
+    ['--import', 'tsx', path.join(import.meta.dirname, 'main.ts')],
     {
       env: {
         PATH: process.env.PATH,
@@ -40,7 +44,7 @@ async function startServer(
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`server did not start:\n${logs.join('')}`)),
-      20_000,
+      START_TIMEOUT_MS,
     );
     child.stderr?.on('data', (chunk) => logs.push(String(chunk)));
     const onData = (chunk: Buffer) => {
@@ -64,7 +68,7 @@ async function startServer(
   return { child, baseUrl, logs };
 }
 
-describe('the server process', () => {
+describe('the server process', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it('finishes a streamed turn on SIGTERM, refuses readiness meanwhile, then exits 0', async () => {
     const { child, baseUrl } = await startServer();
     const exited = new Promise<number | null>((resolve) =>
@@ -150,10 +154,13 @@ describe('the server process', () => {
 });
 
 await describeWithRedis('the server process on Redis', () => {
-  it('enforces the rate limits from the real start-up path', async () => {
+  it('enforces the rate limits from the real start-up path', {
+    timeout: PROCESS_TEST_TIMEOUT_MS,
+  }, async () => {
     const prefix = `parley-test:${randomUUID()}:`;
+    // Records in SQLite; the limiters' counters, locks and events in Redis.
     const { baseUrl } = await startServer({
-      PARLEY_STORE: redisTestUrl,
+      PARLEY_REDIS_URL: redisTestUrl,
       PARLEY_REDIS_PREFIX: prefix,
       PARLEY_RATE_IP_SESSIONS: '3',
     });
