@@ -1,8 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Message, StreamEvent } from '@parley/shared';
 import { followEvents, getHistory, sendChat } from '@parley/testkit/chat-client';
-import { browserAvailable, CHROMIUM_PATH, launchChromium } from '@parley/testkit/chromium';
+import {
+  browserAvailable,
+  CHROMIUM_PATH,
+  launchChromium,
+  screenshotDir,
+} from '@parley/testkit/chromium';
 import { describeWithService } from '@parley/testkit/services';
 import { type StaticSite, startStaticSite } from '@parley/testkit/static-site';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -17,7 +20,7 @@ import { type Operator, type ParleyForConsole, startParley } from './support/par
  * without ever reloading.
  */
 
-const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+const SCREENSHOTS = screenshotDir();
 const DANA: Operator = {
   email: 'dana@acme.test',
   name: 'Dana Reyes',
@@ -95,7 +98,6 @@ await describeWithService(
           console.error(`CSP violation: ${event.effectiveDirective} ${event.blockedURI}`);
         });
       });
-      mkdirSync(SCREENSHOTS, { recursive: true });
     });
 
     afterAll(async () => {

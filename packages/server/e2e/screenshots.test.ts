@@ -1,4 +1,6 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { screenshotDir } from '@parley/testkit/chromium';
 import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithBrowser, launchChromium } from './support/browser.js';
@@ -6,8 +8,11 @@ import { demoPage } from './support/host-site.js';
 import { type Stack, startStack } from './support/stack.js';
 import { ask, lastAnswerDone, openPanel, widget } from './support/widget.js';
 
-/** The README shows these; every run writes them again from the real widget and server. */
-const SCREENSHOT_DIR = new URL('../../../docs/screenshots/', import.meta.url);
+/**
+ * The README shows these: every run takes them from the real widget and server, and
+ * `npm run screenshots` saves them over the README's (see `screenshotDir`).
+ */
+const SCREENSHOT_DIR = pathToFileURL(screenshotDir());
 
 interface Shot {
   name: 'light' | 'dark' | 'mobile';
@@ -54,7 +59,6 @@ await describeWithBrowser('README screenshots (Chromium)', () => {
         attributes: { title: 'Acme Support', subtitle: 'Answers from the Acme help center' },
       }),
     });
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
   });
 
   afterAll(async () => {
@@ -63,7 +67,7 @@ await describeWithBrowser('README screenshots (Chromium)', () => {
   });
 
   for (const shot of SHOTS) {
-    it(`saves docs/screenshots/${shot.name}.png`, async () => {
+    it(`saves ${shot.name}.png, the README's screenshot`, async () => {
       const context = await browser.newContext({
         ...shot.context,
         deviceScaleFactor: 1,

@@ -1,4 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 
 // Shared by the browser suites and the host-page benchmark, so it must not import vitest.
@@ -24,4 +27,18 @@ export function browserAvailable(): boolean {
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * Where the suites save their screenshots, with a trailing slash. A test run saves them in the
+ * temporary folder, so `npm test` never changes tracked files; `PARLEY_UPDATE_SCREENSHOTS=1`
+ * (`npm run screenshots`) saves them over the README's, in `docs/screenshots/`.
+ */
+export function screenshotDir(): string {
+  const dir =
+    process.env.PARLEY_UPDATE_SCREENSHOTS === '1'
+      ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
+      : join(tmpdir(), 'parley-screenshots/');
+  mkdirSync(dir, { recursive: true });
+  return dir.endsWith('/') ? dir : `${dir}/`;
 }
