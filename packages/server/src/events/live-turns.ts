@@ -40,6 +40,9 @@ export class LiveTurns {
       }
     }
     turn.touchedAt = this.now();
+    // Kept in the order they were last touched, so the sweep stops at the first live one.
+    this.#turns.delete(conversation);
+    this.#turns.set(conversation, turn);
   }
 
   /** The events of the answer to the message at `base` after number `n`, in order. */
@@ -54,10 +57,12 @@ export class LiveTurns {
     return this.#turns.get(conversation)?.base;
   }
 
+  /** Drops expired answers: the oldest-touched first, stopping at the first still live. */
   #sweep(): void {
     const cutoff = this.now() - LIVE_TURN_TTL_MS;
     for (const [conversation, turn] of this.#turns) {
-      if (turn.touchedAt < cutoff) this.#turns.delete(conversation);
+      if (turn.touchedAt >= cutoff) break;
+      this.#turns.delete(conversation);
     }
   }
 }
