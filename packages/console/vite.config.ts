@@ -55,12 +55,5 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
     target: 'es2022',
-    rolldownOptions: {
-      // `@parley/shared`'s operator module declares its zod request schemas beside the zod-free
-      // response checks the console uses. The schemas' inner calls (`z.optional(...)`, `.check(...)`)
-      // carry no pure annotation, so without this the bundler keeps them and ~15 KiB of zod
-      // (measured) with them. The console imports only those schemas' types.
-      treeshake: { manualPureFunctions: ['z'] },
-    },
   },
 });

@@ -184,6 +184,16 @@ const INVALID: Array<[WidgetConfigKey, string]> = [
 /** Warnings quote at most the first 60 characters of a value. */
 const shown = (raw: string) => (raw.length > 60 ? `${raw.slice(0, 60)}…` : raw);
 
+/** The one warning for an attribute whose value is refused: named as written, cut at 60. */
+const refused = (key: WidgetConfigKey, raw: string) =>
+  `Parley: ignoring ${ATTRIBUTES[key]}="${shown(raw)}" (invalid value); using the default.`;
+
+/** What parsing one refused value gives: the defaults, and that warning. */
+const refusedOnly = (key: WidgetConfigKey, raw: string) => ({
+  config: DEFAULTS,
+  warnings: [refused(key, raw)],
+});
+
 describe('parseWidgetConfig attributes', () => {
   it.each(VALID)('accepts %s=%j', (key, raw, expected) => {
     const { config, warnings } = parseOne(key, raw);
@@ -194,9 +204,7 @@ describe('parseWidgetConfig attributes', () => {
   it.each(INVALID)('ignores %s=%j with one warning and uses the default', (key, raw) => {
     const { config, warnings } = parseOne(key, raw);
     expect(config).toStrictEqual(DEFAULTS);
-    expect(warnings).toStrictEqual([
-      `Parley: ignoring ${ATTRIBUTES[key]}="${shown(raw)}" (invalid value); using the default.`,
-    ]);
+    expect(warnings).toStrictEqual([refused(key, raw)]);
   });
 
   it('warns once per invalid attribute, in field order, keeping the valid ones', () => {
@@ -263,12 +271,7 @@ describe('data-starters', () => {
     ['seven questions', 'a|b|c|d|e|f|g'],
     ['a 121-character question', `Pricing?|${'q'.repeat(121)}`],
   ])('ignores %s with a warning and shows none', (_label, raw) => {
-    expect(parseOne('starters', raw)).toStrictEqual({
-      config: DEFAULTS,
-      warnings: [
-        `Parley: ignoring data-starters="${shown(raw)}" (invalid value); using the default.`,
-      ],
-    });
+    expect(parseOne('starters', raw)).toStrictEqual(refusedOnly('starters', raw));
   });
 });
 
@@ -324,9 +327,7 @@ describe('data-z-index', () => {
   ])('ignores %s', (_label, raw) => {
     const { config, warnings } = parseOne('zIndex', raw);
     expect(config.zIndex).toBe(2147483000);
-    expect(warnings).toStrictEqual([
-      `Parley: ignoring data-z-index="${shown(raw)}" (invalid value); using the default.`,
-    ]);
+    expect(warnings).toStrictEqual([refused('zIndex', raw)]);
   });
 });
 
@@ -351,12 +352,7 @@ describe('data-lang', () => {
   it.each(['pt', 'pt-BR', 'zh-Hans', 'english', 'deu', '-de', 'd', 'x-de', '*'])(
     'rejects %j, naming it as written',
     (raw) => {
-      expect(parseOne('lang', raw)).toStrictEqual({
-        config: DEFAULTS,
-        warnings: [
-          `Parley: ignoring data-lang="${shown(raw)}" (invalid value); using the default.`,
-        ],
-      });
+      expect(parseOne('lang', raw)).toStrictEqual(refusedOnly('lang', raw));
     },
   );
 });
@@ -422,12 +418,7 @@ describe('data-accent', () => {
     ['a'.repeat(31), 'a 31-letter word'],
     ['c'.repeat(65), 'more than 64 characters'],
   ])('rejects %j (%s) with the default colour check', (accent) => {
-    expect(parseOne('accent', accent)).toStrictEqual({
-      config: DEFAULTS,
-      warnings: [
-        `Parley: ignoring data-accent="${shown(accent)}" (invalid value); using the default.`,
-      ],
-    });
+    expect(parseOne('accent', accent)).toStrictEqual(refusedOnly('accent', accent));
   });
 
   it('asks a custom isColor, passing the trimmed value', () => {
@@ -651,9 +642,7 @@ describe('parseWidgetConfig on generated script tags', () => {
           Object.assign(expected.config, { [key]: one.config[key] });
           accepted++;
         } else {
-          expect(one.warnings, `${key}=${JSON.stringify(raw)}`).toStrictEqual([
-            `Parley: ignoring ${ATTRIBUTES[key]}="${shown(raw)}" (invalid value); using the default.`,
-          ]);
+          expect(one.warnings, `${key}=${JSON.stringify(raw)}`).toStrictEqual([refused(key, raw)]);
           expected.warnings.push(...one.warnings);
           warned++;
         }

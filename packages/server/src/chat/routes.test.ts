@@ -39,6 +39,11 @@ function gated(): { gate: Promise<void>; release: () => void } {
   return { gate, release };
 }
 
+/** A model that answers each turn with the next of `answers`, in order. */
+function answering(...answers: string[]): ScriptedModel {
+  return new ScriptedModel(answers.map((answer) => [assistantMessage(answer)]));
+}
+
 /** A model that answers `first` at once, then `second` once `gate` opens. */
 function firstThenHeld(first: string, second: string, gate: Promise<void>): ScriptedModel {
   return new ScriptedModel([
@@ -116,11 +121,7 @@ describe('POST /api/chat with Accept: text/event-stream', () => {
   });
 
   it('continues the conversation with the bearer token or the cookie', async () => {
-    const model = new ScriptedModel([
-      [assistantMessage('First.')],
-      [assistantMessage('Second.')],
-      [assistantMessage('Third.')],
-    ]);
+    const model = answering('First.', 'Second.', 'Third.');
     const { baseUrl } = await start(model);
     const first = await streamChat(baseUrl, 'one');
     const token = tokenOf(first)!;
@@ -428,11 +429,7 @@ describe('idempotency and one turn at a time', () => {
 
 describe('GET /api/chat/history', () => {
   it('pages back from the latest messages with before and limit', async () => {
-    const model = new ScriptedModel([
-      [assistantMessage('A1')],
-      [assistantMessage('A2')],
-      [assistantMessage('A3')],
-    ]);
+    const model = answering('A1', 'A2', 'A3');
     const { baseUrl } = await start(model);
     const token = (await sendChat(baseUrl, { message: 'Q1' })).body.sessionToken;
     await sendChat(baseUrl, { message: 'Q2' }, { token });
@@ -477,11 +474,7 @@ describe('GET /api/chat/events', () => {
   });
 
   it('sends what was missed after Last-Event-ID, then each new message as it is stored', async () => {
-    const model = new ScriptedModel([
-      [assistantMessage('A1')],
-      [assistantMessage('A2')],
-      [assistantMessage('A3')],
-    ]);
+    const model = answering('A1', 'A2', 'A3');
     const { baseUrl } = await start(model);
     const token = (await sendChat(baseUrl, { message: 'Q1' })).body.sessionToken;
     await sendChat(baseUrl, { message: 'Q2' }, { token });

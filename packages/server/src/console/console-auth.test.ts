@@ -34,6 +34,14 @@ async function signIn(baseUrl: string, password = PASSWORD, email = EMAIL) {
   return { status: response.status, cookie, body, session: cookie.split(';')[0] ?? '' };
 }
 
+/** Signs in as the test operator from address `ip` (the app trusts one proxy hop). */
+const signInFrom = (baseUrl: string) => (ip: string, password: string) =>
+  fetch(`${baseUrl}/api/console/sign-in`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: baseUrl, 'X-Forwarded-For': ip },
+    body: JSON.stringify({ email: EMAIL, password }),
+  });
+
 describe('passwords', () => {
   it('are hashed with scrypt and a random salt, and verified in constant time', async () => {
     const a = await hashPassword(PASSWORD);
@@ -74,12 +82,7 @@ describe('console sign-in', () => {
 
   it('throttles failed sign-ins to one account from one address, without locking the owner out', async () => {
     const { baseUrl } = await start({ PARLEY_TRUST_PROXY: '1' });
-    const attempt = (ip: string, password: string) =>
-      fetch(`${baseUrl}/api/console/sign-in`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Origin: baseUrl, 'X-Forwarded-For': ip },
-        body: JSON.stringify({ email: EMAIL, password }),
-      });
+    const attempt = signInFrom(baseUrl);
     for (let i = 0; i < 5; i++) expect((await attempt('203.0.113.7', 'guess')).status).toBe(401);
     const blocked = await attempt('203.0.113.7', PASSWORD);
     expect(blocked.status).toBe(429);
@@ -90,12 +93,7 @@ describe('console sign-in', () => {
 
   it('throttles failed sign-ins to one account from many addresses after 50', async () => {
     const { baseUrl } = await start({ PARLEY_TRUST_PROXY: '1' });
-    const attempt = (ip: string, password: string) =>
-      fetch(`${baseUrl}/api/console/sign-in`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Origin: baseUrl, 'X-Forwarded-For': ip },
-        body: JSON.stringify({ email: EMAIL, password }),
-      });
+    const attempt = signInFrom(baseUrl);
     // Ten at a time: each wrong password costs a full scrypt, which runs on the thread pool.
     for (let batch = 0; batch < 5; batch++) {
       await Promise.all(
