@@ -82,13 +82,6 @@ const VARIANTS: Contender[] = [
       return { env: { BENCH_STORE: scratch.url }, cleanup: registerCleanup(() => scratch.drop()) };
     },
   },
-  {
-    id: 'parley-kb-uncached',
-    label: '(c) Parley, search cache off (every turn searches)',
-    kind: 'parley',
-    visitor: 'new',
-    env: { BENCH_KB: 'uncached' },
-  },
 ];
 
 export interface TurnCostPlan {

