@@ -59,6 +59,26 @@ describe('origins and CSRF', () => {
     expect(response.headers.get('vary')).toMatch(/Origin/);
   });
 
+  it.each(['/api/operator/conversations', '/api/console/session', '/api/admin/tickets'])(
+    'gives an allowed site no cross-origin access to %s',
+    async (path) => {
+      const { baseUrl } = await start({
+        env: {
+          PARLEY_ALLOWED_ORIGINS: site,
+          PARLEY_ADMIN_TOKEN: 'x'.repeat(8) + 'Q7r!k2Lm9Zp4Wv1N',
+        },
+      });
+      const preflight = await fetch(`${baseUrl}${path}`, {
+        method: 'OPTIONS',
+        headers: { Origin: site, 'Access-Control-Request-Method': 'GET' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+      const read = await fetch(`${baseUrl}${path}`, { headers: { Origin: site } });
+      expect(read.headers.get('access-control-allow-origin')).toBeNull();
+      expect(read.headers.get('access-control-allow-credentials')).toBeNull();
+    },
+  );
+
   it('refuses a CSRF-style form post', async () => {
     const { baseUrl } = await start();
     const response = await fetch(`${baseUrl}/api/chat`, {

@@ -157,7 +157,10 @@ export function createApp(deps: AppDeps): ParleyApp {
   app.use(demoPage({ companyName: file.companyName, widgetAttributes: file.widget }));
   app.use(consoleApp(deps.consoleDir));
 
-  app.use('/api', corsForWidget(origins));
+  // Only the widget's routes are readable from the customer's pages. The operator, console and
+  // admin APIs answer no cross-origin request: an allowed site is often the same *site* as
+  // Parley (www.acme.com and chat.acme.com), so the console's SameSite=Strict cookie would travel.
+  app.use('/api/chat', corsForWidget(origins));
   app.use('/api/chat', requireAllowedOrigin(origins));
   app.use('/api', jsonBody({ limit: '16kb' }));
   app.use(

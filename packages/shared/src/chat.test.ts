@@ -14,6 +14,11 @@ import {
   HISTORY_PAGE_MAX,
   IDEMPOTENCY_KEY_HEADER,
 } from './constants.js';
+import {
+  JoinRequest,
+  OperatorConversationsQuery,
+  OperatorMessageRequest,
+} from './operator-requests.js';
 
 describe('ChatRequest', () => {
   it('uses a 4000-character default limit and names the idempotency header', () => {
@@ -351,5 +356,35 @@ describe('HistoryQuery', () => {
 
   it('types the parsed query with a limit always set', () => {
     expectTypeOf<HistoryQuery>().toEqualTypeOf<{ before?: string | undefined; limit: number }>();
+  });
+});
+
+describe('text people type', () => {
+  // PostgreSQL cannot store NUL in a text column: refused at the door, it is a clear 400
+  // instead of a server error halfway through a turn.
+  it.each([
+    ['a chat message', () => ChatRequest.safeParse({ message: 'a\0b' })],
+    [
+      'a feedback comment',
+      () => FeedbackRequest.safeParse({ messageId: 'm1', rating: 'down', comment: '\0' }),
+    ],
+    ['a feedback message id', () => FeedbackRequest.safeParse({ messageId: 'm\0', rating: 'up' })],
+    ['an operator reply', () => OperatorMessageRequest.safeParse({ text: 'Hi\0' })],
+    ['an inbox search', () => OperatorConversationsQuery.safeParse({ q: 'x\0' })],
+  ])('refuses NUL in %s', (_what, parse) => {
+    const result = parse();
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toContain('NUL');
+  });
+
+  it.each([
+    ['a join', (name: string) => JoinRequest.safeParse({ name })],
+    ['an operator reply', (name: string) => OperatorMessageRequest.safeParse({ text: 'Hi', name })],
+    ['contact details', (name: string) => ContactRequest.safeParse({ email: 'a@b.example', name })],
+  ])('refuses control and direction-override characters in the name of %s', (_what, parse) => {
+    for (const name of ['Dana\r\nBcc: x@evil.example', 'Dana\u0007', '\u202Eanad', 'Da\u2066na']) {
+      expect(parse(name).success, JSON.stringify(name)).toBe(false);
+    }
+    expect(parse('Dana Reyes-Ōtake').success).toBe(true);
   });
 });

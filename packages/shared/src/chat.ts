@@ -6,6 +6,30 @@ import { DEFAULT_MAX_MESSAGE_LENGTH, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } fr
  * imports their types, so zod never reaches its bundle.
  */
 
+/**
+ * Checks for text people type. NUL is refused everywhere: PostgreSQL cannot store it in a text
+ * column, so it would turn a message into a server error.
+ */
+export const withoutNul = () =>
+  z.refine<string>((text) => !text.includes('\0'), 'must not contain NUL characters');
+
+/**
+ * A person's name as others will read it (in the widget, the console, mail): no control
+ * characters, no bidirectional overrides that would reorder what the reader sees.
+ */
+export const personName = (maxLength: number) =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(maxLength),
+      z.regex(
+        /^[^\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u,
+        'must not contain control or direction-override characters',
+      ),
+    );
+
 /** Ids chosen by clients (message ids, idempotency keys) are short opaque tokens, never free text. */
 export const ClientId = /* @__PURE__ */ z
   .string()
@@ -23,6 +47,7 @@ export function createChatRequestSchema(maxMessageLength = DEFAULT_MAX_MESSAGE_L
         z.trim(),
         z.minLength(1, 'must not be empty'),
         z.maxLength(maxMessageLength, `must be at most ${maxMessageLength} characters`),
+        withoutNul(),
       ),
     clientMessageId: z.optional(ClientId),
   });
@@ -39,9 +64,9 @@ export type ChatRequest = z.infer<typeof ChatRequest>;
 
 /** `POST /api/chat/feedback`: a thumbs up or down on one assistant message. */
 export const FeedbackRequest = /* @__PURE__ */ z.object({
-  messageId: z.string().check(z.minLength(1), z.maxLength(128)),
+  messageId: z.string().check(z.minLength(1), z.maxLength(128), withoutNul()),
   rating: z.enum(['up', 'down']),
-  comment: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+  comment: z.optional(z.string().check(z.trim(), z.maxLength(1000), withoutNul())),
 });
 export type FeedbackRequest = z.infer<typeof FeedbackRequest>;
 
@@ -54,17 +79,8 @@ export type FeedbackRequest = z.infer<typeof FeedbackRequest>;
  */
 export const ContactRequest = /* @__PURE__ */ z.object({
   email: z.string().check(z.trim(), z.maxLength(254), z.email('must be an email address')),
-  // No control characters: the name goes into mail headers and the console.
-  name: z.optional(
-    z
-      .string()
-      .check(
-        z.trim(),
-        z.minLength(1),
-        z.maxLength(100),
-        z.regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
-      ),
-  ),
+  // The name goes into mail and the console.
+  name: z.optional(personName(100)),
 });
 export type ContactRequest = z.infer<typeof ContactRequest>;
 

@@ -10,6 +10,8 @@ export {
   FeedbackRequest,
   HistoryQuery,
   IdentifyRequest,
+  personName,
+  withoutNul,
 } from './chat.js';
 export * from './check.js';
 export {

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { personName, withoutNul } from './chat.js';
 import { CONVERSATION_STATUSES, TICKET_STATUSES } from './constants.js';
 
 /*
@@ -19,7 +20,7 @@ const pageLimit = (fallback: number) =>
 export const OperatorConversationsQuery = /* @__PURE__ */ z.object({
   status: z.optional(z.enum(CONVERSATION_STATUSES)),
   /** Words in the messages, or part of the contact's email or name, or the verified identity. */
-  q: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  q: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200), withoutNul())),
   limit: pageLimit(20),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
@@ -27,22 +28,24 @@ export type OperatorConversationsQuery = z.infer<typeof OperatorConversationsQue
 
 /** `POST …/:id/join`: token callers say who they are; signed-in operators need not. */
 export const JoinRequest = /* @__PURE__ */ z.object({
-  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(80))),
+  name: z.optional(personName(80)),
 });
 export type JoinRequest = z.infer<typeof JoinRequest>;
 
 /** `POST …/:id/messages`: a reply from the team, shown to the visitor with the operator's name. */
 export const OperatorMessageRequest = /* @__PURE__ */ z.object({
-  text: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(8000)),
+  text: z
+    .string()
+    .check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(8000), withoutNul()),
   /** Token callers: who writes (signed-in operators are known). */
-  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(80))),
+  name: z.optional(personName(80)),
 });
 export type OperatorMessageRequest = z.infer<typeof OperatorMessageRequest>;
 
 /** `POST /api/console/sign-in`. */
 export const SignInRequest = /* @__PURE__ */ z.object({
   email: z.string().check(z.trim(), z.maxLength(254), z.email('must be an email address')),
-  password: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024)),
+  password: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024), withoutNul()),
 });
 export type SignInRequest = z.infer<typeof SignInRequest>;
 

@@ -85,20 +85,24 @@ export function startTraffic(baseUrl: string, visitors: number) {
     /** Milliseconds from now until one turn started after the fault was answered, then all. */
     async recovery(timeoutMs: number): Promise<{ firstMs: number; allMs: number }> {
       const started = performance.now();
-      const firstMs = await waitUntil(() => answeredAfter.size > 0, {
-        timeoutMs,
-        what: 'a turn answered after the fault',
-      });
-      await waitUntil(() => answeredAfter.size === visitors, {
-        timeoutMs,
-        what: 'every visitor answered again after the fault',
-      }).catch((error: Error) => {
+      // What the visitors still waiting got after the fault, for a failure's message.
+      const stillFailing = (error: Error): never => {
         const stuck = outcomes.filter((o) => o.phase === 'after' && !answeredAfter.has(o.visitor));
         const codes = [
           ...new Set(stuck.map((o) => `v${o.visitor} ${o.status} ${o.code ?? o.networkError}`)),
         ];
-        throw new Error(`${error.message}; still failing: ${codes.slice(0, 6).join(', ')}`);
-      });
+        throw new Error(
+          `${error.message}; ${stuck.length} requests after the fault, still failing: ${codes.slice(0, 6).join(', ') || 'none finished'}`,
+        );
+      };
+      const firstMs = await waitUntil(() => answeredAfter.size > 0, {
+        timeoutMs,
+        what: 'a turn answered after the fault',
+      }).catch(stillFailing);
+      await waitUntil(() => answeredAfter.size === visitors, {
+        timeoutMs,
+        what: 'every visitor answered again after the fault',
+      }).catch(stillFailing);
       return { firstMs, allMs: performance.now() - started };
     },
     async stop() {

@@ -32,6 +32,11 @@ export function postgresTurnLocks(options: {
         if (client === next) client = undefined;
         next.end().catch(() => {});
       });
+      // A connection cut while a query runs fails that query and ends, without an 'error'
+      // event: without this, every later lock would be asked of a dead connection, forever.
+      next.on('end', () => {
+        if (client === next) client = undefined;
+      });
       try {
         await next.connect();
       } catch (error) {

@@ -2,6 +2,7 @@ import {
   createScratchDatabase,
   describeWithPostgres,
   type ScratchDatabase,
+  terminateConnections,
 } from '@parley/testkit/postgres';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -86,5 +87,29 @@ await describeWithPostgres('PostgreSQL advisory turn locks', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(taken!).toBeDefined();
+  });
+
+  it('take locks again once PostgreSQL stops cutting its connection, mid-query or idle', async () => {
+    const locks = await open();
+    // An outage that lasts: every connection cut every few milliseconds for a second, while
+    // turns keep asking for locks (some queries are cut halfway, some connections while idle).
+    const until = Date.now() + 1_000;
+    let n = 0;
+    while (Date.now() < until) {
+      await Promise.all([
+        terminateConnections(scratch.name),
+        locks.tryLock(`storm-${n++}`, TTL).then(
+          (lock) => lock?.release(),
+          () => {},
+        ),
+      ]);
+    }
+    let taken: Awaited<ReturnType<TurnLocks['tryLock']>>;
+    for (let i = 0; i < 50 && !taken; i++) {
+      taken = await locks.tryLock('after-the-storm', TTL).catch(() => undefined);
+      if (!taken) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(taken).toBeDefined();
+    await taken?.release();
   });
 });

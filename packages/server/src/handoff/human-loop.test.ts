@@ -9,6 +9,7 @@ import {
   tokenOf,
 } from '@parley/testkit/chat-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AUTH_FAILURES_PER_WINDOW } from '../http/rate-limits.js';
 
 const ADMIN = '8c1f0e4b9a7d23e6f5b0c9d8a7e6f5d4';
 /** Tuesday 6 January 2026, 15:00 UTC: 10:00 in New York, inside the default business hours. */
@@ -191,15 +192,21 @@ describe('contact details', () => {
     const { baseUrl, store } = await start(CLOSED);
     const chat = await streamChat(baseUrl, 'I want to talk to a human');
     const token = tokenOf(chat)!;
-    const response = await fetch(`${baseUrl}/api/chat/contact`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Authorization: `Bearer ${token}`,
-        Origin: baseUrl,
-      },
-      body: JSON.stringify({ email: 'sam@example.com', name: 'Sam' }),
-    });
+    const leave = (email: string, name: string) =>
+      fetch(`${baseUrl}/api/chat/contact`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${token}`,
+          Origin: baseUrl,
+        },
+        body: JSON.stringify({ email, name }),
+      });
+    // A typo corrected twice: the last address counts, the model hears of it once.
+    for (const email of ['sam@exmaple.com', 'sam@example.co']) {
+      expect((await leave(email, 'Sam')).status).toBe(200);
+    }
+    const response = await leave('sam@example.com', 'Sam');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ conversation: { status: 'bot', contactKnown: true } });
     const id = (await operator(baseUrl).list()).body.items[0]!.id;
@@ -209,7 +216,10 @@ describe('contact details', () => {
     const conversation = await store.conversations.byPublicId(id);
     const items = await store.items.recent(conversation!.id, 100);
     expect(JSON.stringify(items)).not.toContain('sam@example.com');
-    expect(JSON.stringify(items)).toContain('contact details');
+    expect(JSON.stringify(items)).not.toContain('sam@exmaple.com');
+    expect(items.filter((item) => JSON.stringify(item).includes('contact details'))).toHaveLength(
+      1,
+    );
   });
 
   it('refuses an address that is not one, and needs a conversation', async () => {
@@ -245,6 +255,19 @@ describe('the operator API', () => {
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
+  });
+
+  it('throttles guessed tokens, but never counts requests without credentials (any page can send those)', async () => {
+    const { baseUrl } = await start();
+    const inbox = (headers: Record<string, string> = {}) =>
+      fetch(`${baseUrl}/api/operator/conversations`, { headers }).then((r) => r.status);
+    // What an <img> on a hostile page makes the operator's browser send: no Authorization.
+    for (let i = 0; i < AUTH_FAILURES_PER_WINDOW + 5; i++) expect(await inbox()).toBe(401);
+    expect((await operator(baseUrl).list()).status).toBe(200);
+
+    const guess = { Authorization: 'Bearer wrong-token-0123456789' };
+    for (let i = 0; i < AUTH_FAILURES_PER_WINDOW; i++) expect(await inbox(guess)).toBe(401);
+    expect(await inbox(guess)).toBe(429);
   });
 
   it('does not exist without a token or operator accounts', async () => {

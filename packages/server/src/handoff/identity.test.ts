@@ -134,6 +134,38 @@ describe('POST /api/chat/identify', () => {
     expect(switched.body.sessionToken).not.toBe(tablet.body.sessionToken);
   });
 
+  it('never hands one user’s conversation to another user signing in on the same browser', async () => {
+    app = await startTestApp({
+      clock: new ManualClock(NOW),
+      env: { PARLEY_IDENTITY_SECRET: SECRET },
+    });
+    const alice = await sendChat(app.baseUrl, { message: 'My card ends in 4242' });
+    const aliceToken = alice.body.sessionToken;
+    await identify(
+      app.baseUrl,
+      await sign({ sub: 'alice', email: 'alice@example.com' }),
+      aliceToken,
+    );
+
+    // Bob signs in later in the same browser, which still holds Alice's session token.
+    const bob = await identify(
+      app.baseUrl,
+      await sign({ sub: 'bob', email: 'bob@example.com' }),
+      aliceToken,
+    );
+    expect(bob.status).toBe(200);
+    expect(bob.body.switched).toBe(true);
+    expect(bob.body.sessionToken).not.toBe(aliceToken);
+    const bobs = await getHistory(app.baseUrl, { token: String(bob.body.sessionToken) });
+    expect(bobs.body.messages).toEqual([]);
+
+    // Alice's conversation is still hers, and follows her to another device.
+    const phone = await identify(app.baseUrl, await sign({ sub: 'alice' }));
+    expect(phone.body.switched).toBe(true);
+    const hers = await getHistory(app.baseUrl, { token: String(phone.body.sessionToken) });
+    expect(hers.body.messages[0]?.text).toBe('My card ends in 4242');
+  });
+
   it('refuses forged, expired and unsigned tokens with 401 and changes nothing', async () => {
     app = await startTestApp({
       clock: new ManualClock(NOW),

@@ -51,7 +51,11 @@ export function visitorHandoffRoutes(deps: VisitorHandoffRoutesDeps): Router {
       email: contact.email,
       ...(contact.name ? { name: contact.name } : {}),
     });
-    await store.items.add(conversation.id, [{ role: 'system', content: CONTACT_RECEIVED_NOTE }]);
+    // The model hears it once: a visitor correcting their address (or a script repeating the
+    // form) must not fill the history window with notes.
+    if (!conversation.contact) {
+      await store.items.add(conversation.id, [{ role: 'system', content: CONTACT_RECEIVED_NOTE }]);
+    }
     const updated = (await store.conversations.get(conversation.id)) ?? conversation;
     await deps.mailer?.contactAdded(updated);
     deps.events.stateChanged(conversation.publicId);
@@ -81,12 +85,17 @@ export function visitorHandoffRoutes(deps: VisitorHandoffRoutesDeps): Router {
           res.json(body);
           return;
         }
-        const session = current ?? (await identity.create(res));
+        // A conversation bound to another person stays theirs: a second user signing in on the
+        // same browser starts a new conversation instead of taking over (and re-addressing) it.
+        const boundElsewhere =
+          current?.conversation.identity !== undefined &&
+          current.conversation.identity.sub !== verified.sub;
+        const session = current && !boundElsewhere ? current : await identity.create(res);
         await store.conversations.setIdentity(session.id, verified);
         const updated = (await store.conversations.get(session.id)) ?? session.conversation;
         const body: IdentifyReply = {
           sessionToken: session.token,
-          switched: false,
+          switched: session !== current,
           conversation: await deps.handoffs.stateOf(updated),
         };
         res.json(body);

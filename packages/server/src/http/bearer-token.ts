@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { HttpError } from './errors.js';
 
 /**
@@ -22,6 +22,16 @@ function digest(value: string): Buffer {
 }
 
 /**
+ * Marks a refused request as a failed guess for the `authFailures` limit, but only when it
+ * presented a credential. A request with none proves nothing, and any web page can make a
+ * visitor's browser send one (an `<img>` pointing at the API): counting those would let every
+ * page its operators open lock them out.
+ */
+export function countFailedGuess(req: Request, res: Response): void {
+  if (req.get('authorization') !== undefined) res.locals.authFailed = true;
+}
+
+/**
  * Lets a request through only with `Authorization: Bearer <token>`; anything else, and every
  * request while no token is configured, gets the same `404 not_found` as a route that does not
  * exist. A refused request is marked `res.locals.authFailed`, which the `authFailures` rate limit
@@ -36,7 +46,7 @@ export function requireBearerToken(token: string | undefined): RequestHandler {
       next();
       return;
     }
-    res.locals.authFailed = true;
+    countFailedGuess(req, res);
     next(new HttpError('not_found', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
   };
 }

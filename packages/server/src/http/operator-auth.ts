@@ -1,5 +1,6 @@
+import { personName } from '@parley/shared';
 import type { Request, RequestHandler, Response } from 'express';
-import { bearerTokenMatches } from './bearer-token.js';
+import { bearerTokenMatches, countFailedGuess } from './bearer-token.js';
 import { HttpError } from './errors.js';
 
 /** Who is acting on the operator API: a signed-in operator, or an integration with the token. */
@@ -23,6 +24,9 @@ export function operatorOf(res: Response): OperatorPrincipal {
   if (!principal) throw new Error('requireOperator must run first');
   return principal;
 }
+
+/** What a token caller may call itself (`name` in the body). */
+const TOKEN_CALLER_NAME = personName(80);
 
 /** The name token callers act under when they do not give one. */
 export const DEFAULT_TOKEN_OPERATOR_NAME = 'Support team';
@@ -55,13 +59,11 @@ export function requireOperator(options: {
       return;
     }
     if (token !== undefined && bearerTokenMatches(req, token)) {
-      const name = (req.body as { name?: unknown } | undefined)?.name;
+      // A name the visitor will read: only one that passes the same check as a join's.
+      const name = TOKEN_CALLER_NAME.safeParse((req.body as { name?: unknown } | undefined)?.name);
       res.locals.operator = {
         id: 'api',
-        name:
-          typeof name === 'string' && name.trim()
-            ? name.trim().slice(0, 80)
-            : DEFAULT_TOKEN_OPERATOR_NAME,
+        name: name.success ? name.data : DEFAULT_TOKEN_OPERATOR_NAME,
         kind: 'token',
       } satisfies OperatorPrincipal;
       next();
@@ -73,7 +75,7 @@ export function requireOperator(options: {
       next();
       return;
     }
-    res.locals.authFailed = true;
+    countFailedGuess(req, res);
     res.setHeader('WWW-Authenticate', 'Bearer realm="parley"');
     next(
       new HttpError(

@@ -49,12 +49,17 @@ async function start(
   };
 }
 
-async function openStream(baseUrl: string, ip: string, path = '/stream') {
+async function openStream(
+  baseUrl: string,
+  ip: string,
+  path = '/stream',
+  accept = 'text/event-stream',
+) {
   const controller = new AbortController();
   controllers.push(controller);
   const res = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
-    headers: { Accept: 'text/event-stream', 'X-Forwarded-For': ip },
+    headers: { Accept: accept, 'X-Forwarded-For': ip },
     signal: controller.signal,
   });
   return { res, close: () => controller.abort() };
@@ -86,13 +91,16 @@ describe('limitConcurrentStreams', () => {
     });
     expect(limited).toHaveLength(1);
 
-    // Another client, and non-streaming requests, are not affected.
+    // Another client is not affected.
     expect((await openStream(baseUrl, '203.0.113.2')).res.status).toBe(200);
-    const json = await fetch(`${baseUrl}/quick`, {
-      method: 'POST',
-      headers: { 'X-Forwarded-For': '203.0.113.1' },
-    });
-    expect(json.status).toBe(200);
+  });
+
+  it('counts a stream whatever its Accept header asks for', async () => {
+    const { baseUrl } = await start({ maxPerIp: 2 });
+    await openStream(baseUrl, '203.0.113.9', '/stream', '*/*');
+    await openStream(baseUrl, '203.0.113.9', '/stream', 'application/json');
+    const third = await openStream(baseUrl, '203.0.113.9', '/stream', '');
+    expect(third.res.status).toBe(429);
   });
 
   it('frees a slot when a stream closes', async () => {

@@ -20,9 +20,10 @@ export interface StreamLimiter extends RequestHandler {
 }
 
 /**
- * Caps concurrently open SSE responses per client IP, grouped like the rate limits. Only requests
- * that ask for `text/event-stream` count; a stream counts from this middleware until its response
- * closes (finished, failed or abandoned by the client). Over the cap: `429 rate_limited` with
+ * Caps concurrently open responses per client IP on the routes it guards, grouped like the rate
+ * limits. Every request counts, whatever its `Accept` says: `/api/chat/events` streams to any
+ * client, and a JSON turn holds its connection as long as a streamed one. A request counts from
+ * this middleware until its response closes (finished, failed or abandoned by the client). Over the cap: `429 rate_limited` with
  * `Retry-After: 5`.
  *
  * The count is per instance, in process memory: open streams are connections this process holds,
@@ -38,7 +39,7 @@ export function limitConcurrentStreams(options: StreamLimitOptions): StreamLimit
   const enabled = options.enabled ?? true;
 
   const middleware = function limitConcurrentStreamsMiddleware(req: Request, res, next) {
-    if (!enabled || !wantsEventStream(req)) {
+    if (!enabled) {
       next();
       return;
     }
@@ -72,12 +73,4 @@ export function limitConcurrentStreams(options: StreamLimitOptions): StreamLimit
   } as RequestHandler;
 
   return Object.defineProperty(middleware, 'openStreams', { get: () => total }) as StreamLimiter;
-}
-
-function wantsEventStream(req: Request): boolean {
-  const accept = req.get('accept');
-  return (
-    accept?.split(',').some((type) => type.trim().split(';')[0]?.trim() === 'text/event-stream') ??
-    false
-  );
 }

@@ -287,9 +287,13 @@ await describeEachBackend('conversations', (stores) => {
     expect(await store.conversations.setContact('unknown', { email: 'x@example.com' })).toBe(false);
   });
 
-  it('records what the visitor has seen, never moving back', async () => {
+  it('records what the visitor has seen, never moving back and never past the last message', async () => {
     const store = await stores.open();
     await store.conversations.create('s1');
+    for (let i = 1; i <= 5; i++) await store.log.append('s1', { role: 'user', text: `m${i}` });
+    // A position the visitor made up (Last-Event-ID) would silence every later reply's mail.
+    await store.conversations.markSeen('s1', 999_999_999_999);
+    expect((await store.conversations.get('s1'))?.visitorSeenSeq).toBe(0);
     await store.conversations.markSeen('s1', 4);
     await store.conversations.markSeen('s1', 2);
     expect((await store.conversations.get('s1'))?.visitorSeenSeq).toBe(4);

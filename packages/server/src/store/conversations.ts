@@ -5,6 +5,9 @@ import type { StoreContext } from './context.js';
 import { deleteConversations, type TicketTranscripts } from './conversation-data.js';
 import type { ConversationsTable } from './schema.js';
 
+/** The largest position a column holds (PostgreSQL `integer`); no conversation gets near it. */
+const MAX_SEQ = 2_147_483_647;
+
 /** A person on the support team, as a conversation records them. */
 export interface OperatorRef {
   id: string;
@@ -228,11 +231,14 @@ export function conversations({ db, clock, limits }: StoreContext) {
 
     /** Records that the visitor has received the log up to `seq` (never moves backwards). */
     async markSeen(id: string, seq: number): Promise<void> {
+      // Positions come from the visitor (Last-Event-ID); none can pass the last message anyway.
+      if (!Number.isSafeInteger(seq) || seq <= 0 || seq > MAX_SEQ) return;
       await db
         .updateTable('conversations')
         .set({ visitor_seen_seq: seq })
         .where('id', '=', id)
         .where('visitor_seen_seq', '<', seq)
+        .where('last_seq', '>=', seq)
         .execute();
     },
 

@@ -61,9 +61,13 @@ export function consoleApp(dir: string | undefined): Router {
       immutable: true,
       maxAge: '365d',
       index: false,
-      fallthrough: false,
     }),
   );
+  // A missing or malformed asset path is a 404 here, never the app's HTML (a script tag would
+  // get a page) and never an error: strangers can ask for any path.
+  router.use('/console/assets', (_req, res) => {
+    res.status(404).type('text').send('Not found');
+  });
   router.use('/console', express.static(dir, { index: false, maxAge: '5m' }));
   router.get(['/console', '/console/*splat'], (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
