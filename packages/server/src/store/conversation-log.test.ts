@@ -57,6 +57,14 @@ await describeEachBackend('conversation log', (stores) => {
     expect((await store.conversations.get('s1'))?.lastSeq).toBe(3);
   });
 
+  it('stores an answer with a stray NUL in it, without the NUL (PostgreSQL has no NUL in text)', async () => {
+    const store = await stores.open();
+    await store.conversations.create('s1');
+    const answer = await store.log.append('s1', { role: 'assistant', text: 'Open\0 Settings.' });
+    expect(answer.text).toBe('Open Settings.');
+    expect((await store.log.all('s1')).map((m) => m.text)).toEqual(['Open Settings.']);
+  });
+
   it('keeps conversations apart', async () => {
     const store = await stores.open();
     await store.conversations.create('a');

@@ -71,7 +71,10 @@ export function conversationLog({ db, clock }: StoreContext) {
       message: NewMessage,
       options: AppendOptions = {},
     ): Promise<Message> {
-      const { role, text, ...rest } = message;
+      const { role, text: written, ...rest } = message;
+      // PostgreSQL cannot store NUL in text. People's text is refused with one at the door; what
+      // a model says is not checked there, and one stray NUL must not lose the answer.
+      const text = written.replaceAll('\0', '');
       const meta: Meta = Object.fromEntries(
         Object.entries(rest).filter(([, value]) => value !== undefined),
       );
