@@ -64,7 +64,7 @@ export interface ParleyApp {
   /** The domain behind the routes (jobs, handoffs, events); tests drive it directly too. */
   services: Services;
   /** Stops listening for events and closes the mail transport. Does not close injected deps. */
-  drain(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
 }
 
 const noStore: RequestHandler = function noStore(_req, res, next) {
@@ -227,7 +227,7 @@ export function createApp(deps: AppDeps): ParleyApp {
     metrics,
     tracker,
     services,
-    drain: async () => {
+    close: async () => {
       await services.close();
     },
   };

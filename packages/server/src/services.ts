@@ -1,7 +1,7 @@
 import { type Model, Runner } from '@openai/agents';
 import type { Logger } from 'pino';
 import { createInputGuardrail } from './agent/guardrails/input-guardrail.js';
-import { createSupportAgents, type SupportAgents } from './agent/support-agent.js';
+import { createSupportAgents } from './agent/support-agent.js';
 import { createSupportTicketTool } from './agent/tools/create-support-ticket.js';
 import { createGetBusinessHoursTool } from './agent/tools/get-business-hours.js';
 import { createRequestHumanTool } from './agent/tools/request-human.js';
@@ -18,7 +18,7 @@ import type { KnowledgeBase } from './knowledge/types.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import type { Metrics } from './observability/metrics.js';
 import type { Store } from './store/store.js';
-import { createTicketService, type TicketService } from './tickets/ticket-service.js';
+import { createTicketService } from './tickets/ticket-service.js';
 import { createWebhooks, type Webhooks } from './webhooks/webhooks.js';
 
 export interface ServicesDeps {
@@ -35,9 +35,7 @@ export interface ServicesDeps {
 
 /** Parley's domain, built once per process from its parts; the HTTP routes only call into it. */
 export interface Services {
-  agents: SupportAgents;
   events: ConversationEvents;
-  tickets: TicketService;
   handoffs: Handoffs;
   turns: Turns;
   mailer: Mailer | undefined;
@@ -208,9 +206,7 @@ export function createServices(deps: ServicesDeps): Services {
   ];
 
   return {
-    agents,
     events,
-    tickets,
     handoffs,
     turns,
     mailer,

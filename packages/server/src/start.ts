@@ -158,7 +158,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     });
     const jobs = startJobs(parley.services.jobs, logger);
     opened.push(() => jobs.stop());
-    opened.push(() => parley.drain(5_000));
+    opened.push(() => parley.close());
     const server = createServer(parley.app);
     // Slow clients may not hold sockets open forever: headers within 15 s, whole request in 30 s
     // (a streamed response is not bounded by these; the stream deadline bounds it).

@@ -65,10 +65,13 @@ export {
   TicketUpdateRequest,
 } from './operator-requests.js';
 export {
+  createSseFrameParser,
   createSseParser,
   encodeSseComment,
   encodeSseEvent,
   type ParsedSseEvent,
+  type SseFrame,
+  type SseFrameParser,
   type SseParser,
 } from './sse.js';
 export {

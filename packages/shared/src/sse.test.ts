@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { prng } from '../test/prng.js';
 import { CONTACT_REASONS, CONVERSATION_STATUSES, ERROR_CODES } from './constants.js';
 import type { Message } from './messages.js';
-import { createSseParser, encodeSseComment, encodeSseEvent, type ParsedSseEvent } from './sse.js';
+import {
+  createSseFrameParser,
+  createSseParser,
+  encodeSseComment,
+  encodeSseEvent,
+  type ParsedSseEvent,
+} from './sse.js';
 import { type StreamEvent, toStreamEvent } from './stream-events.js';
 
 const utf8 = new TextEncoder();
@@ -677,5 +683,36 @@ describe('createSseParser', () => {
         expect(() => parser.end()).not.toThrow();
       }
     });
+  });
+});
+
+describe('createSseFrameParser: any event names, as the console’s operator stream needs', () => {
+  it('reads named frames, skips comments, joins data lines', () => {
+    const parser = createSseFrameParser();
+    expect(
+      parser.push(
+        ': ping\n\nevent: inbox\ndata: {"a":1}\n\nevent: resync\ndata: {}\n\ndata: x\ndata: y\n\n',
+      ),
+    ).toEqual([
+      { event: 'inbox', data: '{"a":1}' },
+      { event: 'resync', data: '{}' },
+      { event: 'message', data: 'x\ny' },
+    ]);
+  });
+
+  it('takes frames split anywhere, CRLF halves and UTF-8 sequences included', () => {
+    const text = 'event: inbox\r\ndata: {"who":"Zoë"}\r\n\r\n';
+    const all = utf8.encode(text);
+    for (let cut = 1; cut < all.length; cut++) {
+      const parser = createSseFrameParser();
+      const frames = [...parser.push(all.slice(0, cut)), ...parser.push(all.slice(cut))];
+      expect(frames, `cut at ${cut}`).toEqual([{ event: 'inbox', data: '{"who":"Zoë"}' }]);
+    }
+  });
+
+  it('holds an unfinished frame until its blank line', () => {
+    const parser = createSseFrameParser();
+    expect(parser.push('event: inbox\ndata: 1\n')).toEqual([]);
+    expect(parser.push('\n')).toEqual([{ event: 'inbox', data: '1' }]);
   });
 });

@@ -52,14 +52,31 @@ export interface SseParser {
   end(): ParsedSseEvent[];
 }
 
+/** One frame of an event stream: its name (`message` when unnamed), raw data and last `id:`. */
+export interface SseFrame {
+  event: string;
+  data: string;
+  id: string | undefined;
+}
+
+export interface SseFrameParser {
+  /** Feeds the next chunk (bytes straight from the network, or text). */
+  push(chunk: Uint8Array | string): SseFrame[];
+  /**
+   * Ends the stream. As the WHATWG rules say, a frame that was never closed by a blank line is
+   * incomplete and is dropped, so a stream cut mid-frame never yields a half frame.
+   */
+  end(): SseFrame[];
+}
+
 /**
- * An incremental parser for Parley's event stream, following the WHATWG event-stream rules:
+ * An incremental `text/event-stream` parser for any event names, following the WHATWG rules:
  * frames may be split anywhere across chunks (even inside a UTF-8 sequence or a CRLF), lines end in
- * LF, CR or CRLF, `:` lines are comments, several `data:` lines join with LF. Frames whose event name
- * is unknown or whose data does not match the contract are dropped, so a newer server never breaks an
- * older widget.
+ * LF, CR or CRLF, `:` lines are comments, several `data:` lines join with LF. It yields raw frames;
+ * {@link createSseParser} checks them against the chat stream's contract, and readers of other
+ * streams (the console's operator events) check their own.
  */
-export function createSseParser(): SseParser {
+export function createSseFrameParser(): SseFrameParser {
   const decoder = new TextDecoder();
   // The unfinished last line of what arrived so far.
   let buffer = '';
@@ -70,8 +87,8 @@ export function createSseParser(): SseParser {
   // is not held back; an LF opening the next text is the second half of that CRLF, not a blank line.
   let afterCr = false;
 
-  function feed(text: string, final: boolean): ParsedSseEvent[] {
-    const out: ParsedSseEvent[] = [];
+  function feed(text: string, final: boolean): SseFrame[] {
+    const out: SseFrame[] = [];
     if (text) {
       if (afterCr && text[0] === '\n') text = text.slice(1);
       afterCr = text.endsWith('\r');
@@ -83,8 +100,7 @@ export function createSseParser(): SseParser {
     for (const line of lines) {
       if (!line) {
         if (dataLines.length > 0) {
-          const event = parseEvent(eventName || 'message', dataLines.join('\n'));
-          if (event) out.push({ event, id: lastId });
+          out.push({ event: eventName || 'message', data: dataLines.join('\n'), id: lastId });
         }
         eventName = '';
         dataLines = [];
@@ -109,6 +125,28 @@ export function createSseParser(): SseParser {
     push: (chunk) =>
       feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }), false),
     end: () => feed(decoder.decode(), true),
+  };
+}
+
+/**
+ * An incremental parser for Parley's chat event stream: the frames of
+ * {@link createSseFrameParser}, each checked against the contract. Frames whose event name is
+ * unknown or whose data does not match are dropped, so a newer server never breaks an older
+ * widget.
+ */
+export function createSseParser(): SseParser {
+  const frames = createSseFrameParser();
+  const parsed = (list: SseFrame[]): ParsedSseEvent[] => {
+    const out: ParsedSseEvent[] = [];
+    for (const frame of list) {
+      const event = parseEvent(frame.event, frame.data);
+      if (event) out.push({ event, id: frame.id });
+    }
+    return out;
+  };
+  return {
+    push: (chunk) => parsed(frames.push(chunk)),
+    end: () => parsed(frames.end()),
   };
 }
 

@@ -197,7 +197,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await parley.drain(1000);
+      await parley.close();
       if (!options.coordination) await coordination.close();
       if (!options.store) await baseStore.close();
       captured?.capture.assertNoLeaks();

@@ -1,6 +1,5 @@
-import { InboxEvent, parseWith } from '@parley/shared';
+import { createSseFrameParser, InboxEvent, parseWith } from '@parley/shared';
 import type { ConsoleClient } from './client';
-import { createFrameParser } from './sse';
 
 /** Whether the console hears about changes right now. */
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
@@ -54,7 +53,7 @@ export function followInbox(options: InboxStreamOptions): () => void {
       attempt = 0;
       options.onStatus('live');
       options.onResync();
-      const parser = createFrameParser();
+      const parser = createSseFrameParser();
       const reader = response.body.getReader();
       for (;;) {
         const { done, value } = await reader.read();

@@ -77,7 +77,6 @@ export function createConversationState(options: ConversationStateOptions) {
     error,
     busy,
     actionError,
-    reload: load,
 
     /** Shows a conversation (or none). */
     open(next: string | undefined): void {

@@ -53,19 +53,16 @@ export function createInboxState(options: InboxStateOptions) {
   const waiting = cell<{ count: number; more: boolean }>({ count: 0, more: false });
   const latest = latestLoad(loading, error);
 
-  async function refresh(): Promise<void> {
+  /** The list as the filter and search show it now; every page of one list asks the same. */
+  const listQuery = () => {
     const status = filter.peek();
     const q = query.peek().trim();
+    return { ...(status === 'all' ? {} : { status }), ...(q ? { q } : {}), limit: PAGE_SIZE };
+  };
+
+  async function refresh(): Promise<void> {
     await latest.run(
-      () =>
-        Promise.all([
-          client.conversations({
-            ...(status === 'all' ? {} : { status }),
-            ...(q ? { q } : {}),
-            limit: PAGE_SIZE,
-          }),
-          refreshWaiting(),
-        ]),
+      () => Promise.all([client.conversations(listQuery()), refreshWaiting()]),
       ([list]) => {
         items.value = inboxOrder(list.items);
         more.value = list.nextCursor;
@@ -112,15 +109,8 @@ export function createInboxState(options: InboxStateOptions) {
       const cursor = more.peek();
       if (!cursor) return;
       const stillCurrent = latest.stillCurrent();
-      const status = filter.peek();
-      const q = query.peek().trim();
       try {
-        const page = await client.conversations({
-          ...(status === 'all' ? {} : { status }),
-          ...(q ? { q } : {}),
-          limit: PAGE_SIZE,
-          cursor,
-        });
+        const page = await client.conversations({ ...listQuery(), cursor });
         if (!stillCurrent()) return;
         const known = new Set(items.peek().map((c) => c.id));
         items.value = inboxOrder([...items.peek(), ...page.items.filter((c) => !known.has(c.id))]);

@@ -29,7 +29,6 @@ export function createSessionState() {
       client = next;
     },
     csrfToken: () => current()?.csrfToken,
-    operator: () => current()?.operator,
 
     /** Asks the server whether the cookie still holds a session. */
     async check(): Promise<void> {

@@ -2,7 +2,6 @@ import type { Message } from '@parley/shared';
 import { type Request, type RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import * as z from 'zod';
-import { InvalidCursorError } from '../errors.js';
 import { HttpError } from '../http/errors.js';
 import { requireOperator } from '../http/operator-auth.js';
 import { parseInput } from '../http/validate.js';
@@ -157,16 +156,7 @@ async function listPage<T>(
   list: (query: { limit: number; cursor?: string }) => Promise<Page<T>>,
 ): Promise<Page<T>> {
   const { limit, cursor } = parseInput(PageQuery, req.query);
-  try {
-    return await list({ limit, ...(cursor === undefined ? {} : { cursor }) });
-  } catch (error) {
-    if (error instanceof InvalidCursorError) {
-      throw new HttpError('invalid_request', 'cursor: not a cursor this API returned', {
-        issues: [{ path: 'cursor', message: 'not a cursor this API returned' }],
-      });
-    }
-    throw error;
-  }
+  return list({ limit, ...(cursor === undefined ? {} : { cursor }) });
 }
 
 function mapPage<T, U>(page: Page<T>, map: (item: T) => U): AdminPage<U> {

@@ -52,7 +52,6 @@ export function observeTurn(deps: TurnObserverDeps, res: Response, conversation:
       metrics.turnFinished(label, deps.now() - startedAt);
       const run = outcome?.run;
       if (run) metrics.modelTokens(run.usage);
-      if (run?.ticketId) metrics.ticketCreated();
       if (
         label === 'failed' &&
         error instanceof TurnFailedError &&

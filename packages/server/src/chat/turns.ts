@@ -54,7 +54,7 @@ export interface TurnOutcome {
   conversation: ConversationState;
   replayed: boolean;
   /** Present when the assistant ran. */
-  run?: AgentRunResult & { ticketId?: string };
+  run?: AgentRunResult;
   /** Set when the team needs a way to reach the visitor (the widget shows the email form). */
   contactRequested?: ContactReason;
   /** True when the turn handed the conversation to people (the stream says so). */
@@ -86,8 +86,9 @@ export function createTurns(deps: TurnsDeps) {
       const begun = await store.idempotency.begin(id, idempotencyKey, requestHash, lockTtlMs);
       if (begun.state === 'done') {
         request.onAccepted?.();
-        const conversation = (await store.conversations.get(id)) ?? request.conversation;
-        return { ...begun.turn, conversation: visitorState(conversation), replayed: true };
+        // The route read the conversation for this request; no lock is held, so reading it
+        // again would be no fresher.
+        return { ...begun.turn, conversation: visitorState(request.conversation), replayed: true };
       }
       if (begun.state === 'conflict') {
         throw new HttpError(
@@ -228,7 +229,7 @@ export function createTurns(deps: TurnsDeps) {
       answer,
       conversation: state,
       replayed: false,
-      run: { ...run, ...(context.ticketId ? { ticketId: context.ticketId } : {}) },
+      run,
       ...(context.contactRequested ? { contactRequested: context.contactRequested } : {}),
       ...(context.state ? { stateChanged: true } : {}),
     };

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { StreamEvent } from '@parley/shared';
+import type { InboxEvent, StreamEvent } from '@parley/shared';
 
 /** The `n`-th event of a running answer. */
 export interface LiveEvent {
@@ -24,7 +24,7 @@ export type BusMessage =
   | { type: 'live'; conversation: string; base: number; events: LiveEvent[] }
   | { type: 'state'; conversation: string }
   | { type: 'stop'; conversation: string }
-  | { type: 'inbox'; conversation: string; change: string }
+  | { type: 'inbox'; conversation: string; change: InboxEvent['change'] }
   | { type: 'presence'; conversation: string; operator: { id: string; name: string } }
   | { type: 'resync' };
 

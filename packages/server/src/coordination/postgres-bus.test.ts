@@ -57,8 +57,8 @@ await describeWithPostgres('postgresBus', () => {
     const a = await instance();
     const huge: BusMessage = {
       type: 'inbox',
-      conversation: 'c_1',
-      change: 'x'.repeat(MAX_NOTIFY_BYTES),
+      conversation: 'x'.repeat(MAX_NOTIFY_BYTES),
+      change: 'message',
     };
     await expect(a.bus.publish(huge)).rejects.toBeInstanceOf(RangeError);
   });

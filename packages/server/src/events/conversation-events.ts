@@ -1,4 +1,4 @@
-import type { StreamEvent } from '@parley/shared';
+import type { InboxEvent, StreamEvent } from '@parley/shared';
 import type { Logger } from 'pino';
 import type { BusMessage, EventBus, LiveEvent } from '../coordination/event-bus.js';
 import { LiveTurns } from './live-turns.js';
@@ -49,7 +49,7 @@ export interface ConversationEvents {
   /** The conversation's status or contact changed. */
   stateChanged(conversation: string): void;
   /** Something the operators' inboxes should show. */
-  inbox(conversation: string, change: string): void;
+  inbox(conversation: string, change: InboxEvent['change']): void;
   /** Asks whichever instance runs the conversation's turn to stop it. */
   requestStop(conversation: string): Promise<void>;
   /** Calls `handler` when someone asks to stop this conversation's turn. */

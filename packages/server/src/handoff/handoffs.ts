@@ -1,5 +1,5 @@
 import type { AgentInputItem } from '@openai/agents';
-import type { ConversationState, Message } from '@parley/shared';
+import type { ConversationState, InboxEvent, Message } from '@parley/shared';
 import type { Logger } from 'pino';
 import { visitorState } from '../chat/visitor-state.js';
 import type { Clock } from '../clock.js';
@@ -51,7 +51,7 @@ export interface HandoffsDeps {
 export function createHandoffs(deps: HandoffsDeps) {
   const { store, events } = deps;
 
-  const announce = (conversation: ConversationRecord, change: 'waiting' | 'status' | 'message') => {
+  const announce = (conversation: ConversationRecord, change: InboxEvent['change']) => {
     events.stateChanged(conversation.publicId);
     events.inbox(conversation.publicId, change);
   };
@@ -67,6 +67,32 @@ export function createHandoffs(deps: HandoffsDeps) {
     const conversation = await store.conversations.byPublicId(publicId);
     if (!conversation) throw new HttpError('not_found', 'No conversation with this id');
     return conversation;
+  }
+
+  /** Puts `operator` in charge of the conversation (from waiting, the assistant, or closed). */
+  async function joinRecord(
+    conversation: ConversationRecord,
+    operator: OperatorRef,
+  ): Promise<ConversationRecord> {
+    if (conversation.status === 'human') {
+      if (conversation.operator?.id === operator.id) return conversation;
+      throw new HttpError(
+        'conflict',
+        `${conversation.operator?.name ?? 'Someone'} is already handling this conversation`,
+      );
+    }
+    const joined = await store.conversations.changeStatus(conversation.id, {
+      to: 'human',
+      from: ['waiting', 'bot', 'closed'],
+      operator,
+    });
+    if (!joined) throw new HttpError('conflict', 'The conversation changed meanwhile; try again');
+    deps.logger.info(
+      { conversation: conversation.publicId, operator: operator.id },
+      'operator joined',
+    );
+    announce(joined, 'status');
+    return joined;
   }
 
   return {
@@ -111,23 +137,7 @@ export function createHandoffs(deps: HandoffsDeps) {
 
     /** An operator takes the conversation over; the assistant stops answering it. */
     async join(publicId: string, operator: OperatorRef): Promise<ConversationRecord> {
-      const conversation = await byPublicId(publicId);
-      if (conversation.status === 'human') {
-        if (conversation.operator?.id === operator.id) return conversation;
-        throw new HttpError(
-          'conflict',
-          `${conversation.operator?.name ?? 'Someone'} is already handling this conversation`,
-        );
-      }
-      const joined = await store.conversations.changeStatus(conversation.id, {
-        to: 'human',
-        from: ['waiting', 'bot', 'closed'],
-        operator,
-      });
-      if (!joined) throw new HttpError('conflict', 'The conversation changed meanwhile; try again');
-      deps.logger.info({ conversation: publicId, operator: operator.id }, 'operator joined');
-      announce(joined, 'status');
-      return joined;
+      return joinRecord(await byPublicId(publicId), operator);
     },
 
     /** Hands the conversation back to the assistant. */
@@ -169,7 +179,7 @@ export function createHandoffs(deps: HandoffsDeps) {
       if (conversation.status === 'closed') {
         throw new HttpError('conflict', 'The conversation is closed; take it over to reopen it');
       }
-      if (conversation.status !== 'human') conversation = await this.join(publicId, operator);
+      if (conversation.status !== 'human') conversation = await joinRecord(conversation, operator);
       const message = await store.log.append(
         conversation.id,
         { role: 'operator', text, author: { name: operator.name } },

@@ -1,3 +1,4 @@
+import { ContactRequest } from '@parley/shared';
 import { errors, jwtVerify } from 'jose';
 import { HttpError } from '../http/errors.js';
 
@@ -49,20 +50,23 @@ export async function verifyIdentityToken(
   if (exp - now / 1000 > MAX_IDENTITY_TOKEN_LIFETIME_S) {
     throw refuse('it lives longer than 24 hours; sign short-lived tokens');
   }
-  // Claims end up in mail headers and the console: no control characters, sane lengths.
-  const text = (value: unknown, max: number) =>
-    typeof value === 'string' && value.trim() && value.length <= max && !/\p{Cc}/u.test(value)
-      ? value.trim()
+  // Claims end up in mail headers and the console: the checks contact details get.
+  const sub =
+    typeof payload.sub === 'string' && payload.sub.trim() && payload.sub.length <= 255
+      ? payload.sub.trim()
       : undefined;
-  const sub = text(payload.sub, 255);
-  if (!sub) throw refuse('`sub` must be a non-empty string');
-  const email = text(payload.email, 254);
-  const name = text(payload.name, 100);
-  if (payload.email !== undefined && (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) {
+  if (!sub || /\p{Cc}/u.test(sub)) throw refuse('`sub` must be a non-empty string');
+  const email = ContactRequest.shape.email.safeParse(payload.email);
+  const name = ContactRequest.shape.name.safeParse(payload.name);
+  if (!email.success && payload.email !== undefined) {
     throw refuse('`email` must be an email address');
   }
-  if (payload.name !== undefined && !name) {
+  if (!name.success) {
     throw refuse('`name` must be text of at most 100 characters, without control characters');
   }
-  return { sub, ...(email ? { email } : {}), ...(name ? { name } : {}) };
+  return {
+    sub,
+    ...(email.data ? { email: email.data } : {}),
+    ...(name.data ? { name: name.data } : {}),
+  };
 }

@@ -9,7 +9,6 @@ import {
   type TicketSummary,
 } from '@parley/shared';
 import { Router } from 'express';
-import { InvalidCursorError } from '../errors.js';
 import type { ConversationEvents } from '../events/conversation-events.js';
 import { HttpError } from '../http/errors.js';
 import { operatorOf } from '../http/operator-auth.js';
@@ -80,20 +79,12 @@ export function operatorRoutes(deps: OperatorRoutesDeps): Router {
 
   router.get('/api/operator/conversations', async (req, res) => {
     const query = parseInput(OperatorConversationsQuery, req.query);
-    let page: Awaited<ReturnType<typeof store.inbox.list>>;
-    try {
-      page = await store.inbox.list({
-        limit: query.limit,
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.q ? { q: query.q } : {}),
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-      });
-    } catch (error) {
-      if (error instanceof InvalidCursorError) {
-        throw new HttpError('invalid_request', 'cursor: not a cursor this API returned');
-      }
-      throw error;
-    }
+    const page = await store.inbox.list({
+      limit: query.limit,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.q ? { q: query.q } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
     const body: OperatorConversationList = {
       items: page.items.map((entry) =>
         summary(entry.conversation, entry.lastMessage, deps.previewChars),
@@ -166,8 +157,7 @@ export function operatorRoutes(deps: OperatorRoutesDeps): Router {
       sse.send({ event: 'inbox', data });
     };
     const stop = deps.events.followAll((message) => {
-      if (message.type === 'inbox')
-        send(message.conversation, message.change as InboxEvent['change']);
+      if (message.type === 'inbox') send(message.conversation, message.change);
       else if (message.type === 'logged') send(message.conversation, 'message');
       else if (message.type === 'state') send(message.conversation, 'status');
       else if (message.type === 'resync') sse.send({ event: 'resync', data: {} });

@@ -2,7 +2,7 @@ import type { ErrorBody, ErrorCode, ErrorIssue } from '@parley/shared';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type * as z from 'zod';
-import { isStoreUnavailable, ParleyError } from '../errors.js';
+import { InvalidCursorError, isStoreUnavailable, ParleyError } from '../errors.js';
 
 /** The HTTP status each error code is answered with. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -109,12 +109,19 @@ export function storeUnavailable(cause: unknown): HttpError {
 
 /**
  * What a client is told about an error, when it is one the server understands: an `HttpError`
- * as it is, a store outage as a retryable 503, a body-parser refusal as its 4xx. Undefined means
+ * as it is, a store outage as a retryable 503, a made-up page cursor as a 400, a body-parser
+ * refusal as its 4xx. Undefined means
  * a bug (answered as a generic 500). The error handler and the SSE error event both use this.
  */
 export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (isStoreUnavailable(error)) return storeUnavailable(error);
+  // Every paged list: a cursor the client made up (or mangled) is their mistake, not ours.
+  if (error instanceof InvalidCursorError) {
+    return new HttpError('invalid_request', 'cursor: not a cursor this API returned', {
+      issues: [{ path: 'cursor', message: 'not a cursor this API returned' }],
+    });
+  }
   return fromBodyParser(error);
 }
 

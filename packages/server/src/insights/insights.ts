@@ -96,12 +96,20 @@ export function groupUnanswered(questions: InsightFacts['unanswered']): Unanswer
 }
 
 /**
+ * The whole UTC days the insights cover: the last `days` days, today included. Weeks are clipped
+ * to it, so these are all the facts the page needs.
+ */
+export function insightsWindow(now: number, days: number): { start: number; end: number } {
+  const end = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+  return { start: end - days * DAY_MS, end };
+}
+
+/**
  * The insights page: per day and per week (Monday-based, UTC) over the last `days` days up to
  * `now`, totals, and the top unanswered questions.
  */
 export function computeInsights(facts: InsightFacts, now: number, days: number): Insights {
-  const end = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
-  const start = end - days * DAY_MS;
+  const { start, end } = insightsWindow(now, days);
   const daily: InsightsPeriod[] = [];
   for (let day = start; day < end; day += DAY_MS) daily.push(period(facts, day, day + DAY_MS));
   const weekly: InsightsPeriod[] = [];

@@ -141,16 +141,6 @@ export function inbox({ db }: StoreContext) {
         .execute();
       return rows.map((row) => Number(row.last_wait_ms));
     },
-
-    /** How many are waiting now. */
-    async waitingCount(): Promise<number> {
-      const row = await db
-        .selectFrom('conversations')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', '=', 'waiting')
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
   };
 }
 

@@ -72,15 +72,6 @@ export function operators({ db, clock }: StoreContext) {
       return Number(row.n);
     },
 
-    async byId(id: string): Promise<OperatorAccount | undefined> {
-      const row = await db
-        .selectFrom('operators')
-        .select(columns)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row && toAccount(row);
-    },
-
     /** The account and its password hash, for signing in. */
     async credentials(
       email: string,

@@ -7,7 +7,6 @@ import {
   TicketUpdateRequest,
 } from '@parley/shared';
 import { Router } from 'express';
-import { InvalidCursorError } from '../errors.js';
 import type { Handoffs } from '../handoff/handoffs.js';
 import { ticketSummary } from '../handoff/operator-routes.js';
 import { HttpError } from '../http/errors.js';
@@ -20,31 +19,27 @@ import type { Store } from '../store/store.js';
  * change their status, assign them, and reply — the reply lands in the ticket's conversation, where
  * the visitor sees it live, and goes by email when they are away.
  */
-export function ticketRoutes(deps: { store: Store; handoffs: Pick<Handoffs, 'reply'> }): Router {
+export function ticketRoutes(deps: {
+  store: Store;
+  handoffs: Pick<Handoffs, 'join' | 'reply'>;
+}): Router {
   const router = Router();
   const { store } = deps;
 
   router.get('/api/operator/tickets', async (req, res) => {
     const query = parseInput(TicketsQuery, req.query);
     const operator = operatorOf(res);
-    try {
-      const page = await store.tickets.list({
-        limit: query.limit,
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.assignee === 'me' ? { assignee: operator.id } : {}),
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-      });
-      const body: TicketList = {
-        items: page.items.map(ticketSummary),
-        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-      };
-      res.json(body);
-    } catch (error) {
-      if (error instanceof InvalidCursorError) {
-        throw new HttpError('invalid_request', 'cursor: not a cursor this API returned');
-      }
-      throw error;
-    }
+    const page = await store.tickets.list({
+      limit: query.limit,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.assignee === 'me' ? { assignee: operator.id } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
+    const body: TicketList = {
+      items: page.items.map(ticketSummary),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+    res.json(body);
   });
 
   router.get('/api/operator/tickets/:id', async (req, res) => {
@@ -83,13 +78,8 @@ export function ticketRoutes(deps: { store: Store; handoffs: Pick<Handoffs, 'rep
       );
     }
     const operator = operatorOf(res);
-    if (conversation.status === 'closed') {
-      await store.conversations.changeStatus(conversation.id, {
-        to: 'human',
-        from: ['closed'],
-        operator,
-      });
-    }
+    // Answering a ticket reopens its closed conversation, with the team in charge.
+    if (conversation.status === 'closed') await deps.handoffs.join(ticket.conversation, operator);
     const message: Message = await deps.handoffs.reply(ticket.conversation, operator, text);
     if (ticket.status === 'open') await store.tickets.update(ticket.id, { status: 'pending' });
     res.status(201).json(message);

@@ -147,8 +147,6 @@ export function createTranscript(onArrived: (message: MessageCell) => void) {
   };
 }
 
-export type Transcript = ReturnType<typeof createTranscript>;
-
 /** A live event of the answer being written, folded into its bubble. */
 function applyLive(message: ChatMessage, event: StreamEvent): ChatMessage {
   const next: ChatMessage = {
