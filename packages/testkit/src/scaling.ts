@@ -40,14 +40,10 @@ export interface ScalingResult {
   maxRatio: number;
 }
 
-function fastest<T>(run: (input: T) => unknown, input: T, repeats: number): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < repeats; i++) {
-    const started = performance.now();
-    run(input);
-    best = Math.min(best, performance.now() - started);
-  }
-  return best;
+function timed<T>(run: (input: T) => unknown, input: T, times: number): number {
+  const started = performance.now();
+  for (let i = 0; i < times; i++) run(input);
+  return performance.now() - started;
 }
 
 /**
@@ -62,11 +58,30 @@ export function measureScaling<T>(options: ScalingOptions<T>): ScalingResult {
   const minMs = options.minMs ?? 4;
   const maxN = options.maxN ?? 2 ** 22;
   let n = Math.max(1, Math.floor(options.n));
-  // Warm up the JIT on a small input, then grow n until a run is long enough to time.
-  fastest(options.run, options.input(n), 2);
-  while (n * factor <= maxN && fastest(options.run, options.input(n), 1) < minMs) n *= 2;
-  const smallMs = fastest(options.run, options.input(n), repeats);
-  const largeMs = fastest(options.run, options.input(n * factor), repeats);
+  // Warm up the JIT on a small input, then grow n until a run is long enough to time (the
+  // fastest of three, so one run slowed by a neighbour does not stop the growth too early).
+  timed(options.run, options.input(n), 2);
+  const fastestOfThree = (input: T) =>
+    Math.min(
+      timed(options.run, input, 1),
+      timed(options.run, input, 1),
+      timed(options.run, input, 1),
+    );
+  while (n * factor <= maxN && fastestOfThree(options.input(n)) < minMs) n *= 2;
+  // The small input runs `factor` times in a row per timing, so for linear work both timings
+  // span about the same wall time: a busy neighbour or a scheduler slice then slows both alike,
+  // where a single short run could be slowed alone (on a loaded CI box a 4 ms run took 8.7 ms
+  // while the 75 ms one kept its speed, and quadratic work passed as linear). The two sizes are
+  // timed in turn, so a slow stretch does not land on one size only.
+  const small = options.input(n);
+  const large = options.input(n * factor);
+  let smallBatchMs = Number.POSITIVE_INFINITY;
+  let largeMs = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < repeats; i++) {
+    smallBatchMs = Math.min(smallBatchMs, timed(options.run, small, factor));
+    largeMs = Math.min(largeMs, timed(options.run, large, 1));
+  }
+  const smallMs = smallBatchMs / factor;
   return {
     n,
     factor,
