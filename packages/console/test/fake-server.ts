@@ -32,6 +32,20 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
 const error = (status: number, code: ErrorBody['error']['code'], message: string, headers = {}) =>
   json({ error: { code, message } } satisfies ErrorBody, status, headers);
 
+/**
+ * One page of `items` as the server pages a list: `limit` items (20 by default) after `cursor`.
+ * The cursor is opaque to the console; here it is the offset of the page.
+ */
+function page<T>(items: T[], query: URLSearchParams): { items: T[]; nextCursor?: string } {
+  const limit = Number(query.get('limit') ?? 20);
+  const from = Number(query.get('cursor') ?? 0);
+  const next = from + limit;
+  return {
+    items: items.slice(from, next),
+    ...(items.length > next ? { nextCursor: String(next) } : {}),
+  };
+}
+
 export const OPERATOR = { id: 'op_dana', name: 'Dana Reyes', email: 'dana@acme.test' };
 export const PASSWORD = 'correct horse battery 7';
 export const CSRF = 'csrf-token-123';
@@ -122,7 +136,6 @@ export function createFakeServer() {
     if (path === '/api/operator/conversations') {
       const status = query.get('status');
       const q = query.get('q')?.toLowerCase();
-      const limit = Number(query.get('limit') ?? 20);
       const items = state.conversations
         .filter((c) => !status || c.status === status)
         .filter(
@@ -134,10 +147,7 @@ export function createFakeServer() {
         )
         .sort((a, b) => rank(a.status) - rank(b.status))
         .map(summary);
-      const body: OperatorConversationList = {
-        items: items.slice(0, limit),
-        ...(items.length > limit ? { nextCursor: 'next' } : {}),
-      };
+      const body: OperatorConversationList = page(items, query);
       return json(body);
     }
     const conversationRoute = /^\/api\/operator\/conversations\/([^/]+)(?:\/(\w+))?$/.exec(path);
@@ -190,11 +200,12 @@ export function createFakeServer() {
     if (path === '/api/operator/tickets') {
       const status = query.get('status');
       const mine = query.get('assignee') === 'me';
-      const body: TicketList = {
-        items: state.tickets.filter(
+      const body: TicketList = page(
+        state.tickets.filter(
           (t) => (!status || t.status === status) && (!mine || t.assignee?.id === OPERATOR.id),
         ),
-      };
+        query,
+      );
       return json(body);
     }
     const ticketRoute = /^\/api\/operator\/tickets\/([^/]+)(\/reply)?$/.exec(path);

@@ -103,6 +103,32 @@ describe('the inbox', () => {
     expect(last?.query.get('q')).toBe('maria@');
   });
 
+  it('shows 50 at a time, and the next 50 on "Show more", keeping the filter', async () => {
+    harness = await renderConsole('/console/inbox', (server) => {
+      server.state.signedIn = true;
+      server.state.conversations = Array.from({ length: 120 }, (_, i) =>
+        conversation(`c_${String(i).padStart(3, '0')}`, 'bot', { lastActivityAt: minutesAgo(i) }),
+      );
+    });
+    expect(listed()).toHaveLength(50);
+    fireEvent.click(screen.getByRole('button', { name: 'Show more' }));
+    await settle(10);
+    expect(listed()).toHaveLength(100);
+    fireEvent.click(screen.getByRole('button', { name: 'Show more' }));
+    await settle(10);
+    expect(listed()).toHaveLength(120);
+    expect(new Set(listed()).size).toBe(120);
+    expect(listed().at(-1)).toBe('bot:c_119');
+    expect(screen.queryByRole('button', { name: 'Show more' })).toBeNull();
+    const pages = harness.server.requests.filter(
+      (r) => r.path === '/api/operator/conversations' && r.query.has('cursor'),
+    );
+    expect(pages.map((r) => [r.query.get('cursor'), r.query.get('limit')])).toEqual([
+      ['50', '50'],
+      ['100', '50'],
+    ]);
+  });
+
   it('updates without reload when the event stream reports a change', async () => {
     harness = await renderConsole('/console/inbox', seed);
     harness.state.preferences.sound.value = true;

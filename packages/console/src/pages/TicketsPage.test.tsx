@@ -93,6 +93,30 @@ describe('the tickets page', () => {
     ]);
   });
 
+  it('shows 50 at a time, and the next ones on "Show more", with the same filters', async () => {
+    harness = await renderConsole('/console/tickets', (server) => {
+      server.state.signedIn = true;
+      server.state.tickets = Array.from({ length: 70 }, (_, i) =>
+        ticket(`T-${i}`, { status: i % 10 === 0 ? 'solved' : 'open' }),
+      );
+    });
+    expect(subjects()).toHaveLength(50);
+    const more = screen.getByRole('button', { name: 'Show more' });
+    fireEvent.click(more);
+    fireEvent.click(more);
+    await settle(10);
+    expect(subjects()).toHaveLength(63);
+    expect(new Set(subjects()).size).toBe(63);
+    expect(screen.queryByRole('button', { name: 'Show more' })).toBeNull();
+    const pages = harness.server.requests.filter(
+      (r) => r.path === '/api/operator/tickets' && r.query.has('cursor'),
+    );
+    // Two clicks while the page was on its way asked once.
+    expect(pages.map((r) => [r.query.get('cursor'), r.query.get('status')])).toEqual([
+      ['50', 'open'],
+    ]);
+  });
+
   it('unassigns, and links each ticket to its conversation', async () => {
     harness = await renderConsole('/console/tickets', seed);
     const link = within(card('Subject T-2')).getByRole('link', { name: 'Open conversation' });

@@ -27,6 +27,7 @@ export function TicketsPage({ tickets }: TicketsPageProps) {
   const mine = useCell(tickets.mine);
   const loaded = useCell(tickets.loaded);
   const error = useCell(tickets.error);
+  const more = useCell(tickets.more);
 
   useEffect(() => {
     void tickets.refresh();
@@ -61,6 +62,11 @@ export function TicketsPage({ tickets }: TicketsPageProps) {
           </li>
         ))}
       </ul>
+      {more && (
+        <button type="button" class="ghost more" onClick={() => void tickets.loadMore()}>
+          Show more
+        </button>
+      )}
     </div>
   );
 }

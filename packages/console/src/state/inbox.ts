@@ -1,9 +1,9 @@
 import type { ConversationStatus, OperatorConversationSummary } from '@parley/shared';
 import type { ConsoleClient } from '../api/client';
-import { messageOf } from '../api/errors';
 import { cell } from './cell';
 import { debounce } from './debounce';
 import { latestLoad } from './latest';
+import { nextPageLoader } from './next-page';
 
 /** The inbox's status filter: everything (grouped by status), or one status. */
 export type InboxFilter = 'all' | ConversationStatus;
@@ -105,20 +105,14 @@ export function createInboxState(options: InboxStateOptions) {
       refreshSoon();
     },
     /** Appends the next page. */
-    async loadMore(): Promise<void> {
-      const cursor = more.peek();
-      if (!cursor) return;
-      const stillCurrent = latest.stillCurrent();
-      try {
-        const page = await client.conversations({ ...listQuery(), cursor });
-        if (!stillCurrent()) return;
-        const known = new Set(items.peek().map((c) => c.id));
-        items.value = inboxOrder([...items.peek(), ...page.items.filter((c) => !known.has(c.id))]);
-        more.value = page.nextCursor;
-      } catch (failure) {
-        error.value = messageOf(failure);
-      }
-    },
+    loadMore: nextPageLoader({
+      items,
+      more,
+      error,
+      latest,
+      fetch: (cursor) => client.conversations({ ...listQuery(), cursor }),
+      order: inboxOrder,
+    }),
     /** Forgets everything (sign-out). */
     reset(): void {
       latest.drop();

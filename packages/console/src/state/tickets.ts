@@ -3,7 +3,9 @@ import type { ConsoleClient } from '../api/client';
 import { messageOf } from '../api/errors';
 import { cell } from './cell';
 import { debounce } from './debounce';
+import { PAGE_SIZE } from './inbox';
 import { latestLoad } from './latest';
+import { nextPageLoader } from './next-page';
 
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export type TicketStatusFilter = 'all' | TicketStatus;
@@ -28,15 +30,19 @@ export function createTicketsState(options: TicketsStateOptions) {
   const failures = cell<Record<string, string | undefined>>({});
   const latest = latestLoad(loading, error);
 
-  async function refresh(): Promise<void> {
+  /** The list as the filters show it now; every page of one list asks the same. */
+  const listQuery = () => {
     const filter = status.peek();
+    return {
+      ...(filter === 'all' ? {} : { status: filter }),
+      ...(mine.peek() ? { assignee: 'me' as const } : {}),
+      limit: PAGE_SIZE,
+    };
+  };
+
+  async function refresh(): Promise<void> {
     await latest.run(
-      () =>
-        client.tickets({
-          ...(filter === 'all' ? {} : { status: filter }),
-          ...(mine.peek() ? { assignee: 'me' as const } : {}),
-          limit: 50,
-        }),
+      () => client.tickets(listQuery()),
       (list) => {
         items.value = list.items;
         more.value = list.nextCursor;
@@ -74,6 +80,14 @@ export function createTicketsState(options: TicketsStateOptions) {
     busy,
     failures,
     refresh,
+    /** Appends the next page. */
+    loadMore: nextPageLoader({
+      items,
+      more,
+      error,
+      latest,
+      fetch: (cursor) => client.tickets({ ...listQuery(), cursor }),
+    }),
     refreshSoon: debounce(() => void refresh(), options.debounceMs ?? 250),
 
     setStatusFilter(next: TicketStatusFilter): void {
