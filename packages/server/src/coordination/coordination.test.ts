@@ -7,8 +7,9 @@ import {
 import { deleteRedisKeys, describeWithRedis, redisTestUrl } from '@parley/testkit/redis';
 import { TEST_STORE_LIMITS } from '@parley/testkit/stores';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { arrival } from '../../test/bus-contract.js';
 import { ManualClock } from '../clock.js';
 import { ConfigError } from '../errors.js';
@@ -102,6 +103,50 @@ await describeWithPostgres('createCoordination on PostgreSQL, without Redis', ()
     expect(coordination.kind).toBe('postgres');
     expect(coordination.rateLimitStore('ip-messages')).toBeInstanceOf(SqlRateLimitStore);
     await expectWorking(coordination);
+  });
+
+  it('is not ready while the listener reconnects, and reopens a dropped lock session when asked', async () => {
+    const store = await openStore(
+      { kind: 'postgres', url: scratch.url },
+      { clock: new ManualClock(), limits: TEST_STORE_LIMITS },
+    );
+    stores.push(store);
+    const coordination = await coordinate({
+      store,
+      redisPrefix: 'parley:',
+      postgresUrl: scratch.url,
+      logger,
+    });
+    await expectWorking(coordination);
+    const admin = new pg.Client({ connectionString: scratch.url });
+    await admin.connect();
+    const terminate = (queryLike: string) =>
+      admin.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid() and query like $1`,
+        [queryLike],
+      );
+    try {
+      await terminate('LISTEN%');
+      await vi.waitFor(() => expect(coordination.ping()).rejects.toThrow(/reconnecting/));
+      await vi.waitFor(() => expect(coordination.ping()).resolves.toBeUndefined(), {
+        timeout: 5_000,
+      });
+
+      await terminate('%pg_advisory%');
+      await vi.waitFor(async () => {
+        const sessions = await admin.query(
+          `select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid()
+              and query like '%pg_advisory%'`,
+        );
+        expect(sessions.rows[0].n).toBe(0);
+      });
+      await coordination.ping();
+      await expectWorking(coordination);
+    } finally {
+      await admin.end();
+    }
   });
 });
 

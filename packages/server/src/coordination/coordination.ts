@@ -99,7 +99,14 @@ export async function createCoordination(options: CoordinationOptions): Promise<
       locks,
       bus,
       rateLimitStore: (limiter) => new SqlRateLimitStore(store.context, `${limiter}:`),
-      ping: () => store.ping(),
+      // `/readyz` pings the store itself; this checks the two connections kept outside its pool.
+      // Asking for the lock session reopens it if it dropped.
+      async ping() {
+        await locks.ready();
+        if (!bus.listening()) {
+          throw new StoreUnavailableError(new Error('the event bus is reconnecting'));
+        }
+      },
       async close() {
         await bus.close();
         await locks.close();

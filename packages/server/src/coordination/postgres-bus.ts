@@ -20,7 +20,7 @@ export function postgresBus(options: {
   url: string;
   db: Kysely<Tables>;
   onError?: (error: Error) => void;
-}): EventBus & { ready(): Promise<void> } {
+}): EventBus & { ready(): Promise<void>; listening(): boolean } {
   const subscribers = new BusSubscribers();
   let client: pg.Client | undefined;
   let closed = false;
@@ -75,6 +75,8 @@ export function postgresBus(options: {
 
   return {
     ready: () => connected ?? Promise.resolve(),
+    /** Whether the LISTEN connection is up; while it reconnects, other instances' events are missed. */
+    listening: () => client !== undefined,
     async publish(message) {
       const payload = JSON.stringify(message);
       if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES) {
