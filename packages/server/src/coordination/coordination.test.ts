@@ -88,35 +88,24 @@ await describeWithPostgres('createCoordination on PostgreSQL, without Redis', ()
   });
   afterAll(() => scratch?.drop());
 
-  it('coordinates through the database: row locks, LISTEN/NOTIFY, counters in a table', async () => {
+  async function onPostgres(): Promise<Coordination> {
     const store = await openStore(
       { kind: 'postgres', url: scratch.url },
       { clock: new ManualClock(), limits: TEST_STORE_LIMITS },
     );
     stores.push(store);
-    const coordination = await coordinate({
-      store,
-      redisPrefix: 'parley:',
-      postgresUrl: scratch.url,
-      logger,
-    });
+    return coordinate({ store, redisPrefix: 'parley:', postgresUrl: scratch.url, logger });
+  }
+
+  it('coordinates through the database: row locks, LISTEN/NOTIFY, counters in a table', async () => {
+    const coordination = await onPostgres();
     expect(coordination.kind).toBe('postgres');
     expect(coordination.rateLimitStore('ip-messages')).toBeInstanceOf(SqlRateLimitStore);
     await expectWorking(coordination);
   });
 
   it('is not ready while the listener reconnects, and reopens a dropped lock session when asked', async () => {
-    const store = await openStore(
-      { kind: 'postgres', url: scratch.url },
-      { clock: new ManualClock(), limits: TEST_STORE_LIMITS },
-    );
-    stores.push(store);
-    const coordination = await coordinate({
-      store,
-      redisPrefix: 'parley:',
-      postgresUrl: scratch.url,
-      logger,
-    });
+    const coordination = await onPostgres();
     await expectWorking(coordination);
     const admin = new pg.Client({ connectionString: scratch.url });
     await admin.connect();
