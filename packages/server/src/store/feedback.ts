@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import { holdConversation, type Page, type StoreContext } from './context.js';
-import { decodeCursor, toPage } from './paging.js';
+import { after, decodeCursor, toPage } from './paging.js';
 
 /** A visitor's rating of one answer. */
 export interface FeedbackRecord {
@@ -59,13 +60,9 @@ export function feedback({ db, clock }: StoreContext) {
           'feedback.created_at',
         ]);
       if (options.cursor !== undefined) {
-        const { createdAt, id } = decodeCursor(options.cursor);
-        query = query.where((eb) =>
-          eb.or([
-            eb('feedback.created_at', '<', createdAt),
-            eb.and([eb('feedback.created_at', '=', createdAt), eb('feedback.message_id', '<', id)]),
-          ]),
-        );
+        const position = decodeCursor(options.cursor, 1);
+        const keys = [sql.ref('feedback.created_at'), sql.ref('feedback.message_id')];
+        query = query.where(after(keys, 'desc', position));
       }
       const rows = await query
         .orderBy('feedback.created_at', 'desc')
@@ -75,7 +72,7 @@ export function feedback({ db, clock }: StoreContext) {
       return toPage(
         rows,
         options.limit,
-        (r) => ({ createdAt: r.created_at, id: r.message_id }),
+        (r) => [r.created_at, r.message_id],
         (r): FeedbackRecord => ({
           conversation: r.public_id,
           messageId: r.message_id,

@@ -1,9 +1,9 @@
 import type { ConversationStatus, Message } from '@parley/shared';
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { InvalidCursorError } from '../errors.js';
 import type { Page, StoreContext } from './context.js';
 import type { ConversationRecord } from './conversations.js';
 import { conversationRecord } from './conversations.js';
+import { after, decodeCursor, toPage } from './paging.js';
 
 /** A conversation in the operators' inbox: the record and its newest message. */
 export interface InboxEntry {
@@ -23,30 +23,6 @@ export interface InboxQuery {
 const RANK = sql<number>`case status when 'waiting' then 0 when 'human' then 1 when 'bot' then 2 else 3 end`;
 /** Within a rank: the longest wait first; otherwise the most recent activity first. */
 const KEY = sql<number>`case when status = 'waiting' then waiting_since else -last_seen_at end`;
-
-type Position = [rank: number, key: number, id: string];
-
-function encode(position: Position): string {
-  return Buffer.from(JSON.stringify(position)).toString('base64url');
-}
-
-function decode(cursor: string): Position {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 3 &&
-      Number.isSafeInteger(value[0]) &&
-      Number.isSafeInteger(value[1]) &&
-      typeof value[2] === 'string'
-    ) {
-      return value as Position;
-    }
-  } catch {
-    // Falls through.
-  }
-  throw new InvalidCursorError();
-}
 
 /** `%` and `_` typed by an operator are literal characters, not wildcards. */
 function likePattern(text: string): string {
@@ -97,10 +73,8 @@ export function inbox({ db }: StoreContext) {
         );
       }
       if (query.cursor !== undefined) {
-        const [rank, key, id] = decode(query.cursor);
-        select = select.where(
-          sql<SqlBool>`(${RANK} > ${rank} or (${RANK} = ${rank} and (${KEY} > ${key} or (${KEY} = ${key} and conversations.id > ${id}))))`,
-        );
+        const position = decodeCursor(query.cursor, 2);
+        select = select.where(after([RANK, KEY, sql.ref('conversations.id')], 'asc', position));
       }
       const rows = await select
         .orderBy(RANK)
@@ -108,11 +82,11 @@ export function inbox({ db }: StoreContext) {
         .orderBy('conversations.id')
         .limit(query.limit + 1)
         .execute();
-      const more = rows.length > query.limit;
-      const shown = rows.slice(0, query.limit);
-      const last = shown.at(-1);
-      return {
-        items: shown.map((row) => ({
+      return toPage(
+        rows,
+        query.limit,
+        (row) => [Number(row.rank), Number(row.sort_key), row.id],
+        (row): InboxEntry => ({
           conversation: conversationRecord(row),
           lastMessage:
             row.last_role && row.last_text !== null && row.last_at !== null
@@ -122,11 +96,8 @@ export function inbox({ db }: StoreContext) {
                   createdAt: new Date(Number(row.last_at)).toISOString(),
                 }
               : undefined,
-        })),
-        ...(more && last
-          ? { nextCursor: encode([Number(last.rank), Number(last.sort_key), last.id]) }
-          : {}),
-      };
+        }),
+      );
     },
 
     /** How long recent visitors waited for a person (ms), newest first: for the wait estimate. */

@@ -1,35 +1,51 @@
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { InvalidCursorError } from '../errors.js';
 
 /**
- * Keyset paging over `(created_at, id)`, newest first: a cursor is the position of the last item
- * of a page, so a page is one indexed range scan however deep, and stays right while rows are
- * added. Cursors are opaque base64url to callers.
+ * Keyset paging: a cursor is the sort key of the last item of a page (numbers, then the row id
+ * that breaks ties), so a page is one indexed range scan however deep, and stays right while
+ * rows are added. Cursors are opaque base64url to callers.
  */
-export interface PagePosition {
-  createdAt: number;
-  id: string;
-}
+export type PagePosition = readonly (number | string)[];
 
 export function encodeCursor(position: PagePosition): string {
-  return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString('base64url');
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
-/** @throws InvalidCursorError for anything {@link encodeCursor} did not produce. */
-export function decodeCursor(cursor: string): PagePosition {
+/**
+ * The position in `cursor`: `numbers` safe integers, then an id.
+ * @throws InvalidCursorError for anything {@link encodeCursor} did not produce with that shape.
+ */
+export function decodeCursor(cursor: string, numbers: number): PagePosition {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
       Array.isArray(value) &&
-      value.length === 2 &&
-      Number.isSafeInteger(value[0]) &&
-      typeof value[1] === 'string'
+      value.length === numbers + 1 &&
+      value.slice(0, numbers).every(Number.isSafeInteger) &&
+      typeof value[numbers] === 'string'
     ) {
-      return { createdAt: value[0] as number, id: value[1] as string };
+      return value as PagePosition;
     }
   } catch {
     // Falls through to the error below.
   }
   throw new InvalidCursorError();
+}
+
+/**
+ * Where the page after `position` begins: the rows whose sort key comes after it in `order`, as
+ * one row-value comparison (`(a, b) < (x, y)`), which PostgreSQL and SQLite both answer from an
+ * index on the same columns.
+ */
+export function after(
+  keys: readonly Expression<unknown>[],
+  order: 'asc' | 'desc',
+  position: PagePosition,
+): RawBuilder<SqlBool> {
+  const comparison = sql.raw(order === 'asc' ? '>' : '<');
+  const values = position.map((value) => sql`${value}`);
+  return sql<SqlBool>`(${sql.join(keys)}) ${comparison} (${sql.join(values)})`;
 }
 
 /** Splits a fetched `limit + 1` rows into the page and the cursor to the next one. */

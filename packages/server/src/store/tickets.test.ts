@@ -98,9 +98,9 @@ await describeEachBackend('tickets', (stores) => {
     const exact = await store.tickets.list({ limit: 8 });
     expect(exact.items).toHaveLength(8);
     expect(exact.nextCursor).toBeUndefined();
-    expect(
-      await store.tickets.list({ limit: 3, cursor: encodeCursor({ createdAt: 0, id: '' }) }),
-    ).toEqual({ items: [] });
+    expect(await store.tickets.list({ limit: 3, cursor: encodeCursor([0, '']) })).toEqual({
+      items: [],
+    });
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import type { Message, TICKET_STATUSES } from '@parley/shared';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { fromJson, type Page, type StoreContext, toJson } from './context.js';
-import { decodeCursor, toPage } from './paging.js';
+import { after, decodeCursor, toPage } from './paging.js';
 import type { TicketsTable } from './schema.js';
 
 export type TicketPriority = 'low' | 'medium' | 'high' | 'urgent';
@@ -141,20 +141,15 @@ export function tickets({ db, clock }: StoreContext) {
       if (options.status) query = query.where('status', '=', options.status);
       if (options.assignee) query = query.where('assignee_id', '=', options.assignee);
       if (options.cursor !== undefined) {
-        const { createdAt, id } = decodeCursor(options.cursor);
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '<', createdAt),
-            eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
-          ]),
-        );
+        const position = decodeCursor(options.cursor, 1);
+        query = query.where(after([sql.ref('created_at'), sql.ref('id')], 'desc', position));
       }
       const rows = await query
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(options.limit + 1)
         .execute();
-      return toPage(rows, options.limit, (r) => ({ createdAt: r.created_at, id: r.id }), toTicket);
+      return toPage(rows, options.limit, (r) => [r.created_at, r.id], toTicket);
     },
   };
 }
