@@ -96,6 +96,15 @@ await describeEachBackend('the inbox', (stores) => {
     expect(await ids(store, { limit: 50, q: 'question from c' })).toEqual(['c2', 'c1']);
   });
 
+  it('answers a forged cursor far outside any position with an empty page', async () => {
+    const { store } = await open();
+    const far = Number.MAX_SAFE_INTEGER;
+    expect(await ids(store, { limit: 5, cursor: encodeCursor([far, far, 'x']) })).toEqual([]);
+    expect(await ids(store, { limit: 5, cursor: encodeCursor([-far, -far, '']) })).toEqual(
+      ORDER.slice(0, 5),
+    );
+  });
+
   it.each([
     ['garbage', 'bogus!'],
     ['a ticket cursor', encodeCursor([1, 't1'])],

@@ -44,7 +44,11 @@ export function after(
   position: PagePosition,
 ): RawBuilder<SqlBool> {
   const comparison = sql.raw(order === 'asc' ? '>' : '<');
-  const values = position.map((value) => sql`${value}`);
+  // Numbers go in as bigint: PostgreSQL would otherwise type a parameter after its column, and a
+  // forged cursor's 2^53 against an integer expression fails the query instead of matching nothing.
+  const values = position.map((value) =>
+    typeof value === 'number' ? sql`cast(${value} as bigint)` : sql`${value}`,
+  );
   return sql<SqlBool>`(${sql.join(keys)}) ${comparison} (${sql.join(values)})`;
 }
 
