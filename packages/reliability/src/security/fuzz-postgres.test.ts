@@ -105,4 +105,51 @@ await describeWithPostgres('text people type, stored on PostgreSQL', () => {
         numbers: { cases: RUNS, requests: RUNS * 6 },
       };
     }));
+
+  it('gets 2xx or a 400 for every position and page cursor a client can send, never a 5xx', () =>
+    results.check('PostgreSQL: positions and page cursors from outside', async () => {
+      const first = (await (await post('/api/chat', { message: 'hello' })).json()) as ChatReply;
+      const bearer = { Authorization: `Bearer ${first.sessionToken}` };
+      const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+      const get = (path: string, headers: Record<string, string>) =>
+        fetch(`${app.baseUrl}${path}`, { headers });
+      await fc.assert(
+        fc.asyncProperty(position, cursor, async (before, page) => {
+          const q = encodeURIComponent(page);
+          const answers = [
+            await get(`/api/chat/history?before=${before}`, bearer),
+            await get(`/api/operator/conversations?cursor=${q}`, admin),
+            await get(`/api/operator/tickets?cursor=${q}`, admin),
+            await get(`/api/admin/tickets?cursor=${q}`, admin),
+            await get(`/api/admin/feedback?cursor=${q}`, admin),
+          ];
+          for (const answer of answers) {
+            await answer.arrayBuffer();
+            expect(answer.status, `${answer.url}`).toBeLessThan(500);
+          }
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+      return {
+        detail: `${RUNS} generated history positions (1 to 15 digits) and page cursors (base64url of arrays of numbers up to 2^53 and strings, and garbage) on the history, inbox, tickets and feedback lists, against an app on PostgreSQL: every answer 2xx or 400`,
+        numbers: { cases: RUNS, requests: RUNS * 5 },
+      };
+    }));
 });
+
+/** A history position as the contract lets it through: 1 to 15 digits, most past any log. */
+const position = fc.oneof(
+  fc.integer({ min: 0, max: 50 }),
+  fc.integer({ min: 2 ** 31 - 2, max: 2 ** 31 + 2 }),
+  fc.integer({ min: 0, max: 999_999_999_999_999 }),
+);
+
+/** A page cursor: the shape the server issues with any values in it, or anything at all. */
+const cursor = fc.oneof(
+  fc
+    .array(fc.oneof(fc.maxSafeInteger(), fc.integer(), fc.string({ maxLength: 12 }), fc.double()), {
+      maxLength: 4,
+    })
+    .map((parts) => Buffer.from(JSON.stringify(parts)).toString('base64url')),
+  fc.string({ minLength: 1, maxLength: 60 }),
+);

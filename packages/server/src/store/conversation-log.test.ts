@@ -156,6 +156,16 @@ await describeEachBackend('conversation log', (stores) => {
     expect(await store.log.after('unknown', 0)).toEqual([]);
   });
 
+  it('takes a position past anything a log can hold (a forged cursor) as past the end', async () => {
+    const store = await stores.open();
+    await store.conversations.create('s1');
+    await appendMany(store, 's1', 3);
+    const far = 999_999_999_999_999; // the most digits a cursor may have
+    expect(await store.log.after('s1', far)).toEqual([]);
+    expect((await store.log.page('s1', { limit: 2, before: far })).messages).toHaveLength(2);
+    await store.conversations.markSeen('s1', far);
+  });
+
   it('refuses to write to a conversation that is unknown or erased, and never brings it back', async () => {
     const store = await stores.open();
     await expect(store.log.append('unknown', { role: 'user', text: 'hi' })).rejects.toBeInstanceOf(

@@ -4,6 +4,14 @@ import type { Citation, Message } from '@parley/shared';
 import { ConversationNotFoundError } from '../errors.js';
 import { fromJson, type StoreContext, toJson } from './context.js';
 
+/**
+ * The largest position a column holds (PostgreSQL `integer`); no conversation gets near it.
+ * Positions read from a visitor (a history cursor, `Last-Event-ID`) may be larger, and are
+ * checked against it before they reach a query: PostgreSQL types a parameter after its column
+ * and fails the query on one that does not fit.
+ */
+export const MAX_SEQ = 2_147_483_647;
+
 /** A message to store; the log gives it its id, position and time. */
 export interface NewMessage {
   role: Message['role'];
@@ -132,7 +140,9 @@ export function conversationLog({ db, clock }: StoreContext) {
         .selectFrom('messages')
         .select(columns)
         .where('conversation_id', '=', conversationId);
-      if (options.before !== undefined) query = query.where('seq', '<', options.before);
+      if (options.before !== undefined && options.before <= MAX_SEQ) {
+        query = query.where('seq', '<', options.before);
+      }
       const rows = await query
         .orderBy('seq', 'desc')
         .limit(options.limit + 1)
@@ -145,6 +155,7 @@ export function conversationLog({ db, clock }: StoreContext) {
 
     /** Messages after position `seq`, in order (at most `limit`): what a reconnecting client missed. */
     async after(conversationId: string, seq: number, limit = 500): Promise<Message[]> {
+      if (seq >= MAX_SEQ) return [];
       const rows = await db
         .selectFrom('messages')
         .select(columns)

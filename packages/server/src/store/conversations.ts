@@ -3,10 +3,8 @@ import type { ConversationStatus } from '@parley/shared';
 import type { Selectable } from 'kysely';
 import type { StoreContext } from './context.js';
 import { deleteConversations, type TicketTranscripts } from './conversation-data.js';
+import { MAX_SEQ } from './conversation-log.js';
 import type { ConversationsTable } from './schema.js';
-
-/** The largest position a column holds (PostgreSQL `integer`); no conversation gets near it. */
-const MAX_SEQ = 2_147_483_647;
 
 /** A person on the support team, as a conversation records them. */
 export interface OperatorRef {
