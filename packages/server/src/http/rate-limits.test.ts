@@ -12,7 +12,7 @@ import express, { type Express } from 'express';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { type RedisReply, RedisStore } from 'rate-limit-redis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock, systemClock } from '../clock.js';
 import { type Config, loadConfig } from '../config.js';
 import { type Coordination, createCoordination } from '../coordination/coordination.js';
@@ -65,8 +65,43 @@ function buildApp(limits: RateLimits): Express {
     res.locals.authFailed = true;
     next(new HttpError('not_found', 'No route'));
   });
+  // An operator route whose work takes a while after the credentials were checked.
+  app.post('/operator-slow', limits.authFailures, (req, res, next) => {
+    if (req.get('authorization') !== 'Bearer right') {
+      res.locals.authFailed = true;
+      next(new HttpError('not_found', 'No route'));
+      return;
+    }
+    setTimeout(() => ok(req, res), 300);
+  });
   app.use(errorHandler({ logger: silent }));
   return app;
+}
+
+/** Sends `n` requests at once to `/operator-slow` and counts the answers by status. */
+async function burst(baseUrl: string, ip: string, n: number, token: string) {
+  const answers = await Promise.all(
+    Array.from({ length: n }, () =>
+      post(baseUrl, '/operator-slow', ip, { Authorization: `Bearer ${token}` }),
+    ),
+  );
+  const statuses: Record<number, number> = {};
+  for (const answer of answers) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+  return statuses;
+}
+
+/**
+ * What every store must do for the operator-token limit: many good requests at once from one
+ * address all pass (an integration, an office behind one NAT), and once the failures are in,
+ * the address is refused, the right token too.
+ */
+async function expectFailuresOnlyCounted(baseUrl: string): Promise<void> {
+  const ip = freshIp();
+  expect(await burst(baseUrl, ip, 3 * AUTH_FAILURES_PER_WINDOW, 'right')).toEqual({
+    200: 3 * AUTH_FAILURES_PER_WINDOW,
+  });
+  await burst(baseUrl, ip, AUTH_FAILURES_PER_WINDOW, 'wrong');
+  await vi.waitFor(async () => expect(await burst(baseUrl, ip, 1, 'right')).toEqual({ 429: 1 }));
 }
 
 const servers: Server[] = [];
@@ -203,6 +238,11 @@ describe('createRateLimits (memory store)', () => {
     expect(
       (await post(baseUrl, '/operator', freshIp(), { Authorization: 'Bearer x' })).status,
     ).toBe(404);
+  });
+
+  it('counts only answered failures, however many good requests run at once', async () => {
+    const { limits } = start();
+    await expectFailuresOnlyCounted(await listen(buildApp(limits)));
   });
 
   it('puts IPv6 addresses of one /56 in one bucket and other /56s in their own', async () => {
@@ -370,5 +410,9 @@ await describeWithPostgres('createRateLimits (PostgreSQL store, no Redis)', () =
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     // Each limiter counts apart.
     expect((await post(b, '/ip-sessions', ip)).status).toBe(200);
+  });
+
+  it('counts only answered failures, however many good requests run at once', async () => {
+    await expectFailuresOnlyCounted(await listen(buildApp(await instance())));
   });
 });

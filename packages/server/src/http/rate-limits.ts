@@ -1,8 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, rateLimit, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { HttpError } from './errors.js';
+import { failureLimit } from './failure-limit.js';
 import { createRateLimitHealth, type RateLimitHealth } from './rate-limit-health.js';
 
 /** The limiters by name; the name labels `parley_rate_limited_total` and the `RateLimit` header. */
@@ -67,7 +68,8 @@ export interface RateLimits {
   /**
    * Failed operator-token attempts per client IP: {@link AUTH_FAILURES_PER_WINDOW} in 15 minutes,
    * then every request from that address is refused until the window ends. A route marks a
-   * failed attempt with `res.locals.authFailed = true`; other requests are not counted.
+   * failed attempt with `res.locals.authFailed = true`; it counts once answered, and other
+   * requests are never counted, however many run at once (see {@link failureLimit}).
    */
   authFailures: RequestHandler;
   /**
@@ -166,14 +168,17 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       message: 'Too many ratings from your network. Please wait a moment and try again.',
       key: (req) => clientIpKey(req),
     }),
-    authFailures: build({
-      name: 'auth-failures',
-      windowMs: AUTH_FAILURE_WINDOW_MS,
-      limit: AUTH_FAILURES_PER_WINDOW,
-      message: 'Too many failed sign-in attempts from your network. Please try again later.',
-      key: (req) => clientIpKey(req),
-      failed: (_req, res) => res.locals.authFailed === true,
-    }),
+    authFailures: failureLimit(
+      {
+        windowMs: AUTH_FAILURE_WINDOW_MS,
+        limit: AUTH_FAILURES_PER_WINDOW,
+        message: 'Too many failed sign-in attempts from your network. Please try again later.',
+        key: (req) => clientIpKey(req),
+        failed: (_req, res) => res.locals.authFailed === true,
+        onLimited: () => options.onLimited?.('auth-failures'),
+      },
+      health.observe('auth-failures', options.storeFor?.('auth-failures') ?? new MemoryStore()),
+    ),
     signInAccount: both(
       build({
         name: 'sign-in-account',
