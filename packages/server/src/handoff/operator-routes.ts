@@ -10,6 +10,7 @@ import {
 } from '@parley/shared';
 import { Router } from 'express';
 import type { ConversationEvents } from '../events/conversation-events.js';
+import { throttleByKey } from '../events/throttle-by-key.js';
 import { HttpError } from '../http/errors.js';
 import { operatorOf } from '../http/operator-auth.js';
 import { startSse } from '../http/sse.js';
@@ -28,7 +29,7 @@ export interface OperatorRoutesDeps {
   previewChars?: number;
 }
 
-/** Identical inbox events closer together than this are sent once. */
+/** The same inbox change is sent at most once per this window (the latest at its end). */
 const DUPLICATE_WINDOW_MS = 250;
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -146,23 +147,23 @@ export function operatorRoutes(deps: OperatorRoutesDeps): Router {
     const sse = startSse<{ event: 'inbox'; data: InboxEvent } | { event: 'resync'; data: object }>(
       res,
     );
-    // One change often arrives as several bus messages (stored, state, inbox): send it once.
-    let last = { key: '', at: 0 };
-    const send = (conversation: string, change: InboxEvent['change']) => {
-      const key = `${conversation}:${change}`;
-      const at = Date.now();
-      if (key === last.key && at - last.at < DUPLICATE_WINDOW_MS) return;
-      last = { key, at };
-      const data: InboxEvent = { conversation, change };
-      sse.send({ event: 'inbox', data });
-    };
+    // One change often arrives as several bus messages (stored, state, inbox): sent once, and
+    // a change within the window after it is sent when the window ends.
+    const inbox = throttleByKey<InboxEvent>(DUPLICATE_WINDOW_MS, (data) =>
+      sse.send({ event: 'inbox', data }),
+    );
+    const send = (conversation: string, change: InboxEvent['change']) =>
+      inbox.push(`${conversation}:${change}`, { conversation, change });
     const stop = deps.events.followAll((message) => {
       if (message.type === 'inbox') send(message.conversation, message.change);
       else if (message.type === 'logged') send(message.conversation, 'message');
       else if (message.type === 'state') send(message.conversation, 'status');
       else if (message.type === 'resync') sse.send({ event: 'resync', data: {} });
     });
-    res.once('close', stop);
+    res.once('close', () => {
+      stop();
+      inbox.close();
+    });
   });
 
   async function found(publicId: string | undefined): Promise<ConversationRecord> {
