@@ -11,7 +11,7 @@ import { createConsoleSessions } from './console/console-sessions.js';
 import type { Coordination } from './coordination/coordination.js';
 import { operatorRoutes } from './handoff/operator-routes.js';
 import { visitorHandoffRoutes } from './handoff/visitor-routes.js';
-import { errorHandler, notFound } from './http/errors.js';
+import { errorHandler, notFound, visitorErrors } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
 import { requireOperator } from './http/operator-auth.js';
 import { corsForWidget, ownOriginResolver, requireAllowedOrigin } from './http/origin-policy.js';
@@ -219,6 +219,7 @@ export function createApp(deps: AppDeps): ParleyApp {
     }),
   );
 
+  app.use('/api/chat', visitorErrors());
   app.use(notFound());
   app.use(errorHandler({ logger }));
 

@@ -135,7 +135,8 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
 
   /**
    * Erases one conversation (GDPR art. 17): its messages, model items, feedback and usage; its
-   * tickets stay for the team's records without transcript or contact. The visitor's token stops
+   * tickets stay for the team's records (status, dates, assignee) without transcript, contact,
+   * subject or description. The visitor's token stops
    * working. Logged without content.
    */
   router.delete('/api/admin/conversations/:id', async (req, res) => {

@@ -2,7 +2,12 @@ import type { ErrorBody, ErrorCode, ErrorIssue } from '@parley/shared';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type * as z from 'zod';
-import { InvalidCursorError, isStoreUnavailable, ParleyError } from '../errors.js';
+import {
+  ConversationNotFoundError,
+  InvalidCursorError,
+  isStoreUnavailable,
+  ParleyError,
+} from '../errors.js';
 
 /** The HTTP status each error code is answered with. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -116,6 +121,10 @@ export function storeUnavailable(cause: unknown): HttpError {
 export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (isStoreUnavailable(error)) return storeUnavailable(error);
+  // Erased (or expired) while the request ran: an admin erase racing an operator's reply.
+  if (error instanceof ConversationNotFoundError) {
+    return new HttpError('not_found', 'This conversation no longer exists');
+  }
   // Every paged list: a cursor the client made up (or mangled) is their mistake, not ours.
   if (error instanceof InvalidCursorError) {
     return new HttpError('invalid_request', 'cursor: not a cursor this API returned', {
@@ -127,6 +136,21 @@ export function toHttpError(error: unknown): HttpError | undefined {
 
 /** How often a store outage is logged at most; each failing request would otherwise log a line. */
 const STORE_OUTAGE_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * `/api/chat/*` errors as visitors get them: a conversation that ended under them (erased while
+ * they wrote) is `401 session_invalid`, which the widget answers by starting afresh, not a 404
+ * it would show as an error.
+ */
+export function visitorErrors(): ErrorRequestHandler {
+  return function visitorErrorHandler(error, _req, _res, next) {
+    next(error instanceof ConversationNotFoundError ? conversationEnded(error) : error);
+  };
+}
+
+export function conversationEnded(cause: unknown): HttpError {
+  return new HttpError('session_invalid', 'This conversation has ended', { cause });
+}
 
 /** The JSON 404 for routes that do not exist. */
 export function notFound(): RequestHandler {

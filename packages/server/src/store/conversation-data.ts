@@ -14,9 +14,13 @@ const CONVERSATION_TABLES = [
 /** What happens to the tickets of a deleted conversation. */
 export type TicketTranscripts = 'keep' | 'anonymise';
 
+/** What an anonymised ticket says in place of the visitor's words. */
+export const ERASED_TEXT = '[erased]';
+
 /**
  * Deletes conversations and everything they hold, inside the caller's transaction. Their tickets
- * stay, detached, keeping their transcript or losing it and the contact (`anonymise`). Returns how
+ * stay, detached, keeping their transcript or losing it, the contact and the visitor's words in
+ * the subject and description (`anonymise`). Returns how
  * many conversations were deleted. The one place that knows which tables a conversation spans:
  * erasing one conversation and retention both use it.
  */
@@ -33,7 +37,15 @@ export async function deleteConversations(
     .updateTable('tickets')
     .set(
       tickets === 'anonymise'
-        ? { conversation_id: null, transcript: '[]', contact_email: null, contact_name: null }
+        ? {
+            conversation_id: null,
+            transcript: '[]',
+            contact_email: null,
+            contact_name: null,
+            // Written from the visitor's own words, names and addresses included.
+            subject: ERASED_TEXT,
+            description: ERASED_TEXT,
+          }
         : { conversation_id: null },
     )
     .where('conversation_id', 'in', ids)

@@ -87,6 +87,8 @@ await describeEachBackend('retention', (stores) => {
     const ticket = await store.tickets.get('T-OLDOLDOL');
     expect(ticket?.transcript).toEqual([]);
     expect(ticket?.contact).toBeUndefined();
+    // Subject and description are written from the visitor's words.
+    expect(ticket).toMatchObject({ subject: '[erased]', description: '[erased]' });
     // A second sweep (another instance at the same time) finds nothing left to do.
     expect(
       (
