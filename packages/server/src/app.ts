@@ -15,6 +15,7 @@ import { errorHandler, notFound, visitorErrors } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
 import { requireOperator } from './http/operator-auth.js';
 import { corsForWidget, ownOriginResolver, requireAllowedOrigin } from './http/origin-policy.js';
+import { refuseControlCharactersInPath } from './http/path-guard.js';
 import { createRateLimits } from './http/rate-limits.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createSessionIdentity } from './http/session-identity.js';
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps): ParleyApp {
 
   app.use(requestLogger({ logger, trustRequestId: config.trustProxyHops > 0 }));
   app.use(securityHeaders());
+  app.use(refuseControlCharactersInPath());
   app.get('/healthz', (_req, res) => {
     const body: HealthResponse = {
       status: 'ok',

@@ -106,8 +106,8 @@ await describeWithPostgres('text people type, stored on PostgreSQL', () => {
       };
     }));
 
-  it('gets 2xx or a 400 for every position and page cursor a client can send, never a 5xx', () =>
-    results.check('PostgreSQL: positions and page cursors from outside', async () => {
+  it('gets 2xx or a 4xx for every position, page cursor and path id a client can send, never a 5xx', () =>
+    results.check('PostgreSQL: positions, page cursors and path ids from outside', async () => {
       const first = (await (await post('/api/chat', { message: 'hello' })).json()) as ChatReply;
       const bearer = { Authorization: `Bearer ${first.sessionToken}` };
       const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -130,12 +130,47 @@ await describeWithPostgres('text people type, stored on PostgreSQL', () => {
         }),
         { numRuns: RUNS, seed: SEED, endOnFailure: true },
       );
+      await fc.assert(
+        fc.asyncProperty(pathId, async (raw) => {
+          const id = encodeURIComponent(raw);
+          const json = { ...admin, 'Content-Type': 'application/json' };
+          const answers = [
+            await get(`/api/operator/conversations/${id}`, admin),
+            await post(`/api/operator/conversations/${id}/join`, {}, admin),
+            await post(`/api/operator/conversations/${id}/messages`, { text: 'hi' }, admin),
+            await get(`/api/operator/tickets/${id}`, admin),
+            await fetch(`${app.baseUrl}/api/operator/tickets/${id}`, {
+              method: 'PATCH',
+              headers: { ...json, Origin: new URL(app.baseUrl).origin },
+              body: JSON.stringify({ status: 'solved' }),
+            }),
+            await post(`/api/operator/tickets/${id}/reply`, { text: 'hi' }, admin),
+            await get(`/api/admin/tickets/${id}`, admin),
+            await fetch(`${app.baseUrl}/api/admin/conversations/${id}`, {
+              method: 'DELETE',
+              headers: admin,
+            }),
+          ];
+          for (const answer of answers) {
+            await answer.arrayBuffer();
+            expect(answer.status, `${answer.url} with ${JSON.stringify(raw)}`).toBeLessThan(500);
+          }
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
       return {
-        detail: `${RUNS} generated history positions (1 to 15 digits) and page cursors (base64url of arrays of numbers up to 2^53 and strings, and garbage) on the history, inbox, tickets and feedback lists, against an app on PostgreSQL: every answer 2xx or 400`,
-        numbers: { cases: RUNS, requests: RUNS * 5 },
+        detail: `${RUNS} generated history positions (1 to 15 digits) and page cursors (base64url of arrays of numbers up to 2^53 and strings, and garbage) on the history, inbox, tickets and feedback lists, and ${RUNS} generated path ids (a third with NUL, any character from 0 up) in the eight operator and admin routes with an id, against an app on PostgreSQL: every answer 2xx or 4xx`,
+        numbers: { cases: 2 * RUNS, requests: RUNS * 13 },
       };
     }));
 });
+
+/** An id in a path: what a client may put between two slashes, control characters included. */
+const pathId = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 30 }),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }),
+  fc.string({ maxLength: 10 }).map((s) => `T-${s}\0`),
+);
 
 /** A history position as the contract lets it through: 1 to 15 digits, most past any log. */
 const position = fc.oneof(

@@ -91,7 +91,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
   });
 
   router.get('/api/admin/tickets/:id', async (req, res) => {
-    const id = parseInput(TicketId, req.params.id);
+    const id = parseInput(TicketId, req.params.id, 'id');
     const ticket = await store.tickets.get(id);
     if (!ticket) throw new HttpError('not_found', 'No ticket with this id');
     const body: AdminTicket = { ...toSummary(ticket), transcript: ticket.transcript };
@@ -109,7 +109,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
   /** Everything Parley holds about one conversation, for a data-access request (GDPR art. 15). */
   router.get('/api/admin/conversations/:id/export', async (req, res) => {
     const conversation = await store.conversations.byPublicId(
-      parseInput(ConversationId, req.params.id),
+      parseInput(ConversationId, req.params.id, 'id'),
     );
     if (!conversation) throw new HttpError('not_found', 'No conversation with this id');
     const [messages, tickets] = await Promise.all([
@@ -141,7 +141,7 @@ export function adminRoutes(options: AdminRoutesOptions): Router {
    */
   router.delete('/api/admin/conversations/:id', async (req, res) => {
     const conversation = await store.conversations.byPublicId(
-      parseInput(ConversationId, req.params.id),
+      parseInput(ConversationId, req.params.id, 'id'),
     );
     if (!conversation) throw new HttpError('not_found', 'No conversation with this id');
     await store.conversations.erase(conversation.id, { tickets: 'anonymise' });
