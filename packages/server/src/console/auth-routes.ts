@@ -31,6 +31,7 @@ export function consoleAuthRoutes(deps: ConsoleAuthRoutesDeps): Router {
     deps.throttle.perAddress,
     deps.throttle.perAccount,
     async (req, res) => {
+      sessions.refuseForeignOrigin(req);
       const { email, password } = parseInput(SignInRequest, req.body);
       const account = await store.operators.credentials(email);
       const valid = await verifyPassword(password, account?.passwordHash ?? UNUSABLE_HASH);

@@ -70,6 +70,17 @@ describe('console sign-in', () => {
     expect(await me.json()).toMatchObject({ operator: { name: 'Dana', email: EMAIL } });
   });
 
+  it('refuses a sign-in posted from another origin', async () => {
+    const { baseUrl } = await start();
+    const response = await fetch(`${baseUrl}/api/console/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
   it('says only "wrong email or password", for a wrong password and for an unknown account', async () => {
     const { baseUrl } = await start();
     const wrong = await signIn(baseUrl, 'not the password');
@@ -124,14 +135,27 @@ describe('console sign-in', () => {
     expect((await close({ [CSRF_HEADER]: csrf, Origin: baseUrl })).status).toBe(404);
   });
 
-  it('ends the session on sign-out', async () => {
+  it('ends the session on sign-out, which needs the CSRF token and the console’s origin', async () => {
     const { baseUrl } = await start();
-    const { session } = await signIn(baseUrl);
-    const out = await fetch(`${baseUrl}/api/console/sign-out`, {
-      method: 'POST',
-      headers: { Cookie: session, Origin: baseUrl },
-    });
+    const { session, body } = await signIn(baseUrl);
+    const signOut = (headers: Record<string, string>) =>
+      fetch(`${baseUrl}/api/console/sign-out`, {
+        method: 'POST',
+        headers: { Cookie: session, ...headers },
+      });
+    // Any page of the same site can send the SameSite=Strict cookie along; without the token,
+    // or from another origin, the session stays.
+    expect((await signOut({ Origin: baseUrl })).status).toBe(403);
+    expect(
+      (await signOut({ Origin: 'https://evil.example', [CSRF_HEADER]: body.csrfToken! })).status,
+    ).toBe(403);
+    const still = await fetch(`${baseUrl}/api/console/session`, { headers: { Cookie: session } });
+    expect(still.status).toBe(200);
+
+    const out = await signOut({ Origin: baseUrl, [CSRF_HEADER]: body.csrfToken! });
     expect(out.status).toBe(204);
+    // Signing out again, with the session gone, has nothing to refuse.
+    expect((await signOut({ Origin: baseUrl })).status).toBe(204);
     const after = await fetch(`${baseUrl}/api/operator/conversations`, {
       headers: { Cookie: session },
     });

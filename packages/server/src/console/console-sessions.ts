@@ -16,6 +16,9 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+const csrfFailed = () =>
+  new HttpError('forbidden', 'This change did not come from the console (CSRF check failed)');
+
 const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 function sameToken(a: string, b: string): boolean {
@@ -52,6 +55,19 @@ export function createConsoleSessions(options: ConsoleSessionsOptions) {
     else res.clearCookie(CONSOLE_COOKIE, options);
   }
 
+  /** A change from anywhere but the console: another origin, or without the session's token. */
+  function refuseForeignChange(req: Request, csrfToken: string): void {
+    refuseForeignOrigin(req);
+    const presented = req.get(CSRF_HEADER);
+    if (!presented || !sameToken(presented, csrfToken)) throw csrfFailed();
+  }
+
+  /** An `Origin`, when the browser sends one, must be the server's own. */
+  function refuseForeignOrigin(req: Request): void {
+    const origin = req.get('origin');
+    if (origin && origin !== options.ownOrigin(req)) throw csrfFailed();
+  }
+
   // Accounts are added rarely and removed more rarely: a yes is kept, a no asked again after 5 s.
   let accounts: { exist: boolean; checkedAt: number } | undefined;
 
@@ -85,11 +101,25 @@ export function createConsoleSessions(options: ConsoleSessionsOptions) {
       return token ? store.operators.sessions.use(hash(token), options.idleMs) : undefined;
     },
 
+    /**
+     * Signs out: a change like any other, so it needs the session's CSRF token and the console's
+     * origin (any page of the same site could otherwise sign an operator out). Without a live
+     * session there is nothing to end, and the cookie is cleared.
+     */
     async end(req: Request, res: Response): Promise<void> {
       const token = tokenOf(req);
-      if (token) await store.operators.sessions.end(hash(token));
+      const session = token
+        ? await store.operators.sessions.use(hash(token), options.idleMs)
+        : undefined;
+      if (token && session) {
+        refuseForeignChange(req, session.csrfToken);
+        await store.operators.sessions.end(hash(token));
+      }
       setCookie(res, undefined);
     },
+
+    /** Sign-in is refused from another origin (a page signing the operator into its account). */
+    refuseForeignOrigin,
 
     /**
      * For the operator API: the signed-in operator, with CSRF checks on changes (the right
@@ -101,20 +131,7 @@ export function createConsoleSessions(options: ConsoleSessionsOptions) {
       if (!token) return undefined;
       const session = await store.operators.sessions.use(hash(token), options.idleMs);
       if (!session) return undefined;
-      if (!SAFE_METHODS.has(req.method)) {
-        const origin = req.get('origin');
-        const presented = req.get(CSRF_HEADER);
-        if (
-          (origin && origin !== options.ownOrigin(req)) ||
-          !presented ||
-          !sameToken(presented, session.csrfToken)
-        ) {
-          throw new HttpError(
-            'forbidden',
-            'This change did not come from the console (CSRF check failed)',
-          );
-        }
-      }
+      if (!SAFE_METHODS.has(req.method)) refuseForeignChange(req, session.csrfToken);
       return { id: session.operator.id, name: session.operator.name, kind: 'operator' };
     },
   };
