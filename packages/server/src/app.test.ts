@@ -65,7 +65,7 @@ describe('origins and CSRF', () => {
       const { baseUrl } = await start({
         env: {
           PARLEY_ALLOWED_ORIGINS: site,
-          PARLEY_ADMIN_TOKEN: 'x'.repeat(8) + 'Q7r!k2Lm9Zp4Wv1N',
+          PARLEY_ADMIN_TOKEN: `${'x'.repeat(8)}Q7r!k2Lm9Zp4Wv1N`,
         },
       });
       const preflight = await fetch(`${baseUrl}${path}`, {

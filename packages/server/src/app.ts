@@ -13,7 +13,7 @@ import { operatorRoutes } from './handoff/operator-routes.js';
 import { visitorHandoffRoutes } from './handoff/visitor-routes.js';
 import { errorHandler, notFound, visitorErrors } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
-import { requireOperator } from './http/operator-auth.js';
+import { operatorOf, requireOperator } from './http/operator-auth.js';
 import { corsForWidget, ownOriginResolver, requireAllowedOrigin } from './http/origin-policy.js';
 import { refuseControlCharactersInPath } from './http/path-guard.js';
 import { createRateLimits } from './http/rate-limits.js';
@@ -179,7 +179,17 @@ export function createApp(deps: AppDeps): ParleyApp {
     }),
     noStore,
   );
-  app.use(operatorRoutes({ store, handoffs: services.handoffs, events }));
+  app.use(
+    operatorRoutes({
+      store,
+      handoffs: services.handoffs,
+      events,
+      clock,
+      // The admin token cannot be revoked while the server runs; a console session can.
+      stillAllowed: async (req, res) =>
+        operatorOf(res).kind === 'token' || (await consoleSessions.current(req)) !== undefined,
+    }),
+  );
   app.use(ticketRoutes({ store, handoffs: services.handoffs }));
   app.use(insightsRoute({ store, clock }));
   app.use(knowledgeSearchRoute(deps.knowledgeBase));

@@ -1,6 +1,8 @@
 import { hashPassword } from '@parley/server';
 import { startTestApp, type TestApp } from '@parley/testkit/app';
+import { sendChat } from '@parley/testkit/chat-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ACCESS_RECHECK_MS } from '../handoff/operator-routes.js';
 import { CONSOLE_COOKIE, CSRF_HEADER } from './console-sessions.js';
 import { verifyPassword } from './passwords.js';
 
@@ -160,6 +162,37 @@ describe('console sign-in', () => {
       headers: { Cookie: session },
     });
     expect(after.status).toBe(401);
+  });
+
+  it('ends an open event stream at its next event once the operator signed out', async () => {
+    const { baseUrl, clock } = await start();
+    const { session, body } = await signIn(baseUrl);
+    const stream = await fetch(`${baseUrl}/api/operator/events`, { headers: { Cookie: session } });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = '';
+    const readUntil = async (pattern: RegExp) => {
+      while (!pattern.test(seen)) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += value;
+      }
+    };
+
+    await sendChat(baseUrl, { message: 'first question' });
+    await readUntil(/event: inbox/);
+    // Let the burst's last event (the answer) go out before signing out.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await fetch(`${baseUrl}/api/console/sign-out`, {
+      method: 'POST',
+      headers: { Cookie: session, Origin: baseUrl, [CSRF_HEADER]: body.csrfToken! },
+    });
+    (clock as unknown as { advance(ms: number): void }).advance(ACCESS_RECHECK_MS);
+    await sendChat(baseUrl, { message: 'second question' });
+    await readUntil(/$^/); // until the server ends the stream
+    const [latest, first] = (await app!.store.inbox.list({ limit: 2 })).items;
+    expect(seen).toContain(first!.conversation.publicId);
+    expect(seen).not.toContain(latest!.conversation.publicId);
   });
 
   it('expires a session left idle', async () => {

@@ -8,7 +8,8 @@ import {
   OperatorMessageRequest,
   type TicketSummary,
 } from '@parley/shared';
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
+import type { Clock } from '../clock.js';
 import type { ConversationEvents } from '../events/conversation-events.js';
 import { throttleByKey } from '../events/throttle-by-key.js';
 import { HttpError } from '../http/errors.js';
@@ -27,7 +28,17 @@ export interface OperatorRoutesDeps {
   events: ConversationEvents;
   /** Longest text shown as an inbox entry's last message. */
   previewChars?: number;
+  clock: Clock;
+  /**
+   * Whether the caller of an open event stream may still read it (signed out, or the account
+   * removed, on any instance): asked before sending once {@link ACCESS_RECHECK_MS} have passed
+   * since the last answer. Without it, a stream's access is never asked again.
+   */
+  stillAllowed?: (req: Request, res: Response) => Promise<boolean>;
 }
+
+/** How long an event stream goes on without asking again whether its operator may read it. */
+export const ACCESS_RECHECK_MS = 10_000;
 
 /** The same inbox change is sent at most once per this window (the latest at its end). */
 const DUPLICATE_WINDOW_MS = 250;
@@ -143,14 +154,34 @@ export function operatorRoutes(deps: OperatorRoutesDeps): Router {
     res.json(summary(await handoffs.close(req.params.id)));
   });
 
-  router.get('/api/operator/events', (_req, res) => {
+  router.get('/api/operator/events', (req, res) => {
     const sse = startSse<{ event: 'inbox'; data: InboxEvent } | { event: 'resync'; data: object }>(
       res,
     );
+    // Events go out in order, each after the caller's access was confirmed recently enough: a
+    // signed-out operator's open stream ends at the next event instead of carrying on.
+    let confirmedAt = deps.clock.now();
+    let queue = Promise.resolve();
+    const deliver = (
+      event: { event: 'inbox'; data: InboxEvent } | { event: 'resync'; data: object },
+    ) => {
+      queue = queue
+        .then(async () => {
+          if (deps.stillAllowed && deps.clock.now() - confirmedAt >= ACCESS_RECHECK_MS) {
+            if (!(await deps.stillAllowed(req, res))) {
+              sse.close();
+              return;
+            }
+            confirmedAt = deps.clock.now();
+          }
+          sse.send(event);
+        })
+        .catch(() => sse.close());
+    };
     // One change often arrives as several bus messages (stored, state, inbox): sent once, and
     // a change within the window after it is sent when the window ends.
     const inbox = throttleByKey<InboxEvent>(DUPLICATE_WINDOW_MS, (data) =>
-      sse.send({ event: 'inbox', data }),
+      deliver({ event: 'inbox', data }),
     );
     const send = (conversation: string, change: InboxEvent['change']) =>
       inbox.push(`${conversation}:${change}`, { conversation, change });
@@ -158,7 +189,7 @@ export function operatorRoutes(deps: OperatorRoutesDeps): Router {
       if (message.type === 'inbox') send(message.conversation, message.change);
       else if (message.type === 'logged') send(message.conversation, 'message');
       else if (message.type === 'state') send(message.conversation, 'status');
-      else if (message.type === 'resync') sse.send({ event: 'resync', data: {} });
+      else if (message.type === 'resync') deliver({ event: 'resync', data: {} });
     });
     res.once('close', () => {
       stop();
