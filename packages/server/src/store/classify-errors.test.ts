@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -36,6 +37,14 @@ describe('isTransientDatabaseError', () => {
     ['40P01', 'deadlock'],
   ])('takes PostgreSQL %s (%s) for "unavailable"', (code) => {
     expect(isTransientDatabaseError(withCode(code))).toBe(true);
+  });
+
+  it('takes a database closed to connections (55000) for "unavailable", and the rest of 55000 not', () => {
+    const closed = withCode('55000', 'database "parley" is not currently accepting connections');
+    expect(isTransientDatabaseError(closed)).toBe(true);
+    expect(isTransientDatabaseError(withCode('55000', 'cannot drop the current database'))).toBe(
+      false,
+    );
   });
 
   it.each([
@@ -239,6 +248,51 @@ await describeWithPostgres('the store over PostgreSQL', () => {
     }
   });
 
+  it('reports a database closed to connections (ALLOW_CONNECTIONS false) as unavailable', async () => {
+    const admin = new pg.Client({ connectionString: postgresTestUrl });
+    await admin.connect();
+    const database = openDatabase({ kind: 'postgres', url: scratch.url });
+    try {
+      await admin.query(`ALTER DATABASE "${scratch.name}" ALLOW_CONNECTIONS false`);
+      await expect(pingDatabase(database.db)).rejects.toBeInstanceOf(StoreUnavailableError);
+      await admin.query(`ALTER DATABASE "${scratch.name}" ALLOW_CONNECTIONS true`);
+      await pingDatabase(database.db);
+    } finally {
+      await admin.query(`ALTER DATABASE "${scratch.name}" ALLOW_CONNECTIONS true`);
+      await admin.end();
+      await database.close();
+    }
+  });
+
+  it('drops a connection cut off without a word (a partition), and goes on once the network is back', async () => {
+    const proxy = await freezableProxy(new URL(scratch.url));
+    const url = new URL(scratch.url);
+    url.port = String(proxy.port);
+    const store = await openStore(
+      { kind: 'postgres', url: url.toString() },
+      {
+        clock: new ManualClock(),
+        limits: TEST_STORE_LIMITS,
+        // One connection, so the next query must get the cut one again unless it was dropped.
+        postgres: { poolSize: 1, statementTimeoutMs: 300 },
+        migrate: false,
+        onPoolError: () => {},
+      },
+    );
+    try {
+      expect(await store.conversations.get('none')).toBeUndefined();
+      proxy.freezeOpenConnections();
+      await expect(store.conversations.get('none')).rejects.toBeInstanceOf(StoreUnavailableError);
+      // The network is back for new connections: the next query gets one, not the frozen one.
+      const started = Date.now();
+      expect(await store.conversations.get('none')).toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await store.close();
+      proxy.close();
+    }
+  });
+
   it('reports a connection cut while a transaction holds it as unavailable, without crashing', async () => {
     const store = await open();
     // Errors nobody handles end the process; the monitor only watches, so the test can say so.
@@ -288,3 +342,50 @@ await describeWithPostgres('the store over PostgreSQL', () => {
     }
   });
 });
+
+/**
+ * A TCP proxy to PostgreSQL whose open connections can be frozen: no byte passes either way and
+ * nothing is closed, as in a network partition. New connections go through.
+ */
+async function freezableProxy(target: URL) {
+  const pairs = new Set<{ client: net.Socket; server: net.Socket }>();
+  const frozen: net.Socket[] = [];
+  const proxy = net.createServer((client) => {
+    const server = net.connect(Number(target.port || 5432), target.hostname);
+    const pair = { client, server };
+    pairs.add(pair);
+    client.pipe(server);
+    server.pipe(client);
+    const end = () => {
+      pairs.delete(pair);
+      client.destroy();
+      server.destroy();
+    };
+    for (const socket of [client, server]) {
+      socket.on('error', end);
+      socket.on('close', end);
+    }
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (proxy.address() as net.AddressInfo).port,
+    freezeOpenConnections(): void {
+      for (const { client, server } of pairs) {
+        client.unpipe(server);
+        server.unpipe(client);
+        client.pause();
+        server.pause();
+        frozen.push(client, server);
+      }
+      pairs.clear();
+    },
+    close(): void {
+      for (const socket of frozen) socket.destroy();
+      for (const { client, server } of pairs) {
+        client.destroy();
+        server.destroy();
+      }
+      proxy.close();
+    },
+  };
+}

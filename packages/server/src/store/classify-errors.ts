@@ -4,9 +4,12 @@ import { StoreUnavailableError } from '../errors.js';
 /**
  * PostgreSQL SQLSTATEs that mean "not now" rather than "wrong": the connection classes (08…),
  * shutdowns and restarts (57P01-57P03), too many connections (53300), statement and lock timeouts
- * (57014, 55P03), serialization failures and deadlocks (40001, 40P01).
+ * (57014, 55P03), serialization failures and deadlocks (40001, 40P01); and a database closed to
+ * connections (55000, by its message).
  */
 const POSTGRES_TRANSIENT = /^(08|57P0[1-3]$|53300$|57014$|55P03$|40001$|40P01$)/;
+/** 55000 is a broad class; only this message of it means "no connections now". */
+const NOT_ACCEPTING_CONNECTIONS = /is not currently accepting connections/;
 /** Node socket errors, and pg's own messages for a pool that cannot connect or lost its socket. */
 const NODE_TRANSIENT = new Set([
   'ECONNREFUSED',
@@ -34,6 +37,8 @@ export function isTransientDatabaseError(error: unknown): boolean {
   if (typeof code === 'string') {
     if (POSTGRES_TRANSIENT.test(code) || NODE_TRANSIENT.has(code) || SQLITE_TRANSIENT.test(code))
       return true;
+    // `ALTER DATABASE … ALLOW_CONNECTIONS false`, as a maintenance window does it.
+    if (code === '55000' && NOT_ACCEPTING_CONNECTIONS.test(error.message)) return true;
   }
   if (PG_MESSAGES.some((message) => error.message.startsWith(message))) return true;
   // better-sqlite3 after the database was closed (a shutdown racing a request).

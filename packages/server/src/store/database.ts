@@ -55,6 +55,28 @@ const types = {
 };
 
 /**
+ * Ends a pooled connection whose query timed out on the client side. Such a connection is still
+ * waiting for the answer to that query: after a network cut (packets dropped, nothing closed) it
+ * may wait for good, and every later query on it waits behind, so the pool, handing it out again,
+ * would answer each request with a timeout long after the database is back. Ended, it is dropped
+ * when released and the pool opens a new one.
+ */
+function endAfterReadTimeout(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if (error instanceof Error && error.message === 'Query read timeout') {
+          client.end().catch(() => {});
+        }
+      });
+    }
+    return result;
+  };
+}
+
+/**
  * Opens the database a {@link StoreSpec} names. SQLite runs in WAL mode with a busy timeout, so
  * readers never wait for the writer and a short write lock is waited out instead of failing.
  * PostgreSQL gets a pool with statement, lock and idle-transaction timeouts; a pool that loses its
@@ -78,6 +100,9 @@ export function openDatabase(
       idle_in_transaction_session_timeout: settings.statementTimeoutMs * 2,
       // The client gives up a little after the server would have cancelled the statement.
       query_timeout: settings.statementTimeoutMs + 2_000,
+      // The operating system probes an idle connection, so one cut off without a word (a network
+      // partition drops packets, it closes nothing) is noticed and closed eventually.
+      keepAlive: true,
       types,
     });
     // An idle connection the server closed (restart, terminate) is reported here; without a
@@ -87,7 +112,10 @@ export function openDatabase(
     // between the statements of a transaction) emits 'error' too, and unheard that would crash the
     // process as well; its query fails instead (→ StoreUnavailableError), and the pool drops it
     // when it is released.
-    pool.on('connect', (client) => client.on('error', () => {}));
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+      endAfterReadTimeout(client);
+    });
     const db = new Kysely<Tables>({ dialect: classifyingDialect(new PostgresDialect({ pool })) });
     let ended: Promise<void> | undefined;
     return { db, dialect: 'postgres', kind: 'postgres', close: () => (ended ??= pool.end()) };
