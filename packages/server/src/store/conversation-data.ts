@@ -30,6 +30,16 @@ export async function deleteConversations(
   tickets: TicketTranscripts,
 ): Promise<number> {
   if (ids.length === 0) return 0;
+  // The conversation rows are locked first, as every write to a conversation's data locks its
+  // row first (`holdConversation`): a write already under way finishes before anything here is
+  // deleted, so what it adds is deleted too, and one that comes later finds no conversation.
+  // Deleting the data first let a write that held the row add a message or a rating after it,
+  // left behind when the conversation went.
+  await trx
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+    .where('id', 'in', ids)
+    .execute();
   for (const table of CONVERSATION_TABLES) {
     await trx.deleteFrom(table).where('conversation_id', 'in', ids).execute();
   }

@@ -1,4 +1,5 @@
 import { describeEachBackend } from '@parley/testkit/stores';
+import pg from 'pg';
 import { expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { ConversationNotFoundError } from '../errors.js';
@@ -312,6 +313,31 @@ await describeEachBackend('conversations', (stores) => {
     await store.conversations.markOperatorReplied('s1');
     expect((await store.conversations.get('s1'))?.firstOperatorReplyAt).toBe(first);
   });
+
+  if (stores.backend === 'postgres')
+    it('erases what a write already under way when the erase began adds (another instance)', async () => {
+      const store = await stores.open();
+      await store.conversations.create('s1');
+      const { url } = stores.spec as { url: string };
+      const writer = new pg.Client({ connectionString: url });
+      await writer.connect();
+      try {
+        // A rating being saved: its transaction holds the conversation row, as every write does.
+        await writer.query('BEGIN');
+        await writer.query('UPDATE conversations SET last_seq = last_seq WHERE id = $1', ['s1']);
+        const erasing = store.conversations.erase('s1');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await writer.query(
+          `INSERT INTO feedback (conversation_id, message_id, rating, comment, created_at)
+           VALUES ('s1', 'm1', 'down', 'my address is…', 0)`,
+        );
+        await writer.query('COMMIT');
+        expect(await erasing).toBe(true);
+      } finally {
+        await writer.end();
+      }
+      expect(await rowsOf(store, 's1')).toMatchObject({ conversations: 0, feedback: 0 });
+    });
 
   it('erases everything of a conversation and detaches its tickets, which keep their transcript', async () => {
     const store = await stores.open();
