@@ -393,14 +393,57 @@ describe('turns: what a turn stores, and when', () => {
       await expect(reused).rejects.toMatchObject({ code: 'idempotency_conflict', status: 422 });
     });
 
-    it('lets a key be retried after its turn failed', async () => {
-      const failing = depsFor([modelError(new Error('model down'))]);
-      await expect(turn(failing, 'hello', { idempotencyKey: 'key-1' })).rejects.toThrow();
-      const { outcome } = await turn(depsFor([[assistantMessage('Better now.')]]), 'hello', {
+    it('answers a retry after a failed turn without storing the question again', async () => {
+      // The first try gets as far as a tool call, then fails: its live events went out.
+      const failing = depsFor([
+        [functionCall('lookup_order', { orderId: 'A1' }, { callId: 'call-1' })],
+        modelError(new Error('model down')),
+      ]);
+      const firstEvents: string[] = [];
+      const first = createTurns(failing).turn({
+        conversation: (await base.conversations.get(SESSION_ID)) ?? conversation,
+        message: 'hello',
         idempotencyKey: 'key-1',
+        signal: new AbortController().signal,
+        emit: (_event, id) => firstEvents.push(id),
       });
+      await expect(first).rejects.toThrow();
+      const lastLive = firstEvents.filter((id) => id.startsWith('1.')).at(-1);
+      expect(lastLive).toBeDefined();
+      const { outcome, events } = await turn(
+        depsFor([[assistantMessage('Better now.')]]),
+        'hello',
+        { idempotencyKey: 'key-1' },
+      );
       expect(outcome.replayed).toBe(false);
       expect(outcome.answer?.text).toBe('Better now.');
+      // The visitor's question is in the log once, and the model was asked it once.
+      expect(await roles()).toEqual(['user', 'assistant']);
+      expect(outcome.question.seq).toBe(1);
+      expect(
+        inputOf(model!, 0)
+          .map(userText)
+          .filter((text) => text === 'hello'),
+      ).toHaveLength(1);
+      expect(events[0]?.event).toMatchObject({ event: 'message', data: { seq: 1, text: 'hello' } });
+      // Its live events number on from the failed try's, so a client that saw those takes these.
+      const live = events.map((e) => e.id).filter((id) => id.startsWith('1.'));
+      expect(live.length).toBeGreaterThan(0);
+      expect(Number(live[0]!.split('.')[1])).toBe(Number(lastLive!.split('.')[1]) + 1);
+      // Stored once more as a complete turn: a third try replays it.
+      const third = await turn(depsFor([]), 'hello', { idempotencyKey: 'key-1' });
+      expect(third.outcome.replayed).toBe(true);
+    });
+
+    it('asks a retried question again at the end once the conversation moved on', async () => {
+      const failing = depsFor([modelError(new Error('model down'))]);
+      await expect(turn(failing, 'hello', { idempotencyKey: 'key-1' })).rejects.toThrow();
+      await turn(depsFor([[assistantMessage('Meanwhile.')]]), 'something else');
+      const { outcome } = await turn(depsFor([[assistantMessage('Hello again.')]]), 'hello', {
+        idempotencyKey: 'key-1',
+      });
+      expect(outcome.question.seq).toBe(4);
+      expect(await roles()).toEqual(['user', 'user', 'assistant', 'user', 'assistant']);
     });
 
     it('refuses a second turn while one runs, storing nothing for it', async () => {

@@ -80,6 +80,8 @@ export function createTurns(deps: TurnsDeps) {
     const { idempotencyKey } = request;
     const id = request.conversation.id;
     let lock: TurnLock | undefined;
+    // The question as stored: by an earlier attempt with this key that failed, or by this one.
+    const attempt: Attempt = {};
     if (idempotencyKey) {
       // A retry must carry the same message; the hash is what the store compares.
       const requestHash = createHash('sha256').update(request.message).digest('base64url');
@@ -96,6 +98,10 @@ export function createTurns(deps: TurnsDeps) {
           'This Idempotency-Key was already used for a different message',
         );
       }
+      if (begun.state === 'retry') {
+        attempt.question = begun.question;
+        attempt.liveEvents = begun.liveEvents;
+      }
       if (begun.state === 'running') {
         // Running means another turn holds the lock — unless it died with its instance, and then
         // the lock is free and this retry takes the record over.
@@ -104,9 +110,19 @@ export function createTurns(deps: TurnsDeps) {
         await store.idempotency.restart(id, idempotencyKey, lockTtlMs);
       }
     }
+    // Gives the key back after a failure: a retry answers the question already stored, if any.
+    const release = async () => {
+      if (!idempotencyKey) return;
+      if (attempt.question) {
+        await store.idempotency.fail(id, idempotencyKey, {
+          question: attempt.question,
+          liveEvents: attempt.liveEvents ?? 0,
+        });
+      } else await store.idempotency.abandon(id, idempotencyKey);
+    };
     lock ??= await deps.locks.tryLock(id, lockTtlMs);
     if (!lock) {
-      if (idempotencyKey) await store.idempotency.abandon(id, idempotencyKey);
+      await release();
       throw turnInProgress();
     }
     try {
@@ -120,8 +136,8 @@ export function createTurns(deps: TurnsDeps) {
       }
       request.onAccepted?.();
       const outcome = answering
-        ? await answer(request, conversation)
-        : await forward(request, conversation);
+        ? await answer(request, conversation, attempt)
+        : await forward(request, conversation, attempt);
       if (idempotencyKey) {
         await store.idempotency.complete(id, idempotencyKey, {
           question: outcome.question,
@@ -130,7 +146,7 @@ export function createTurns(deps: TurnsDeps) {
       }
       return outcome;
     } catch (error) {
-      if (idempotencyKey) await store.idempotency.abandon(id, idempotencyKey).catch(() => {});
+      await release().catch(() => {});
       throw error;
     } finally {
       await lock.release().catch(() => {});
@@ -139,21 +155,31 @@ export function createTurns(deps: TurnsDeps) {
 
   /**
    * Stores the visitor's message (with its model item, when the assistant will answer it) and
-   * tells the visitor's stream, other instances and operators.
+   * tells the visitor's stream, other instances and operators. A retry of a turn that failed
+   * after storing it answers the stored one instead, while it is still the conversation's last
+   * message (`reused`: its model item is already in the history); once the conversation moved
+   * on, the message is asked again at its end.
    */
   async function storeQuestion(
     request: TurnRequest,
     conversation: ConversationRecord,
+    attempt: Attempt,
     item?: AgentInputItem,
-  ) {
+  ): Promise<{ question: Message; reused: boolean }> {
+    const earlier = attempt.question;
+    if (earlier && earlier.seq === conversation.lastSeq) {
+      request.emit({ event: 'message', data: earlier }, storedEventId(earlier.seq));
+      return { question: earlier, reused: true };
+    }
     const question = await store.log.append(
       conversation.id,
       { role: 'user', text: request.message },
       { touch: true, ...(item ? { items: [item] } : {}) },
     );
+    attempt.question = question;
     request.emit({ event: 'message', data: question }, storedEventId(question.seq));
     events.logged(conversation.publicId, question.seq);
-    return question;
+    return { question, reused: false };
   }
 
   /**
@@ -163,8 +189,9 @@ export function createTurns(deps: TurnsDeps) {
   async function forward(
     request: TurnRequest,
     conversation: ConversationRecord,
+    attempt: Attempt,
   ): Promise<TurnOutcome> {
-    const question = await storeQuestion(request, conversation, {
+    const { question } = await storeQuestion(request, conversation, attempt, {
       role: 'user',
       content: request.message,
     });
@@ -173,7 +200,11 @@ export function createTurns(deps: TurnsDeps) {
     return { question, conversation: visitorState(conversation), replayed: false };
   }
 
-  async function answer(request: TurnRequest, before: ConversationRecord): Promise<TurnOutcome> {
+  async function answer(
+    request: TurnRequest,
+    before: ConversationRecord,
+    attempt: Attempt,
+  ): Promise<TurnOutcome> {
     let conversation = before;
     if (conversation.status === 'closed') {
       // Writing again reopens a closed conversation, with the assistant answering.
@@ -187,9 +218,18 @@ export function createTurns(deps: TurnsDeps) {
     }
     const history = await readHistoryWindow(store.items, conversation.id, deps.historyWindow);
     const questionItem: AgentInputItem = { role: 'user', content: request.message };
-    const question = await storeQuestion(request, conversation, questionItem);
+    const { question, reused } = await storeQuestion(request, conversation, attempt, questionItem);
+    // A reused question's item is already in the history: the model gets it once, as the question.
+    if (reused) {
+      const stored = history.findLastIndex((item) => isQuestionItem(item, request.message));
+      if (stored >= 0) history.splice(stored, 1);
+    }
 
-    const live = events.liveWriter(conversation.publicId, question.seq);
+    const live = events.liveWriter(
+      conversation.publicId,
+      question.seq,
+      reused ? (attempt.liveEvents ?? 0) : 0,
+    );
     const context: TurnContext = createTurnContext(conversation.id);
     let run: AgentRunResult;
     try {
@@ -203,6 +243,7 @@ export function createTurns(deps: TurnsDeps) {
         },
       });
     } finally {
+      attempt.liveEvents = live.numbered();
       await live.flush();
     }
     const answer = await store.log.append(
@@ -239,6 +280,17 @@ export function createTurns(deps: TurnsDeps) {
 }
 
 export type Turns = ReturnType<typeof createTurns>;
+
+/** One try at a turn: the question as stored (by it, or an earlier try that failed) and its live events. */
+interface Attempt {
+  question?: Message;
+  liveEvents?: number;
+}
+
+/** Whether `item` is the visitor's message `text` as stored for the model. */
+function isQuestionItem(item: AgentInputItem, text: string): boolean {
+  return 'role' in item && item.role === 'user' && item.content === text;
+}
 
 function turnInProgress(): HttpError {
   return new HttpError(

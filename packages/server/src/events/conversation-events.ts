@@ -39,13 +39,19 @@ export interface LiveWriter {
   push(event: StreamEvent): Array<{ id: string; event: StreamEvent }>;
   /** Sends what is queued now (the answer is done or failed). */
   flush(): Promise<void>;
+  /** The number of the last event given out. */
+  numbered(): number;
 }
 
 export interface ConversationEvents {
   /** A message was stored at `seq`. */
   logged(conversation: string, seq: number): void;
-  /** The writer for the live events of the answer to the message at `base`. */
-  liveWriter(conversation: string, base: number): LiveWriter;
+  /**
+   * The writer for the live events of the answer to the message at `base`, numbered after
+   * `after` (a retry continues the numbers of the attempt that failed, so a client that saw
+   * those takes these as new).
+   */
+  liveWriter(conversation: string, base: number, after?: number): LiveWriter;
   /** The conversation's status or contact changed. */
   stateChanged(conversation: string): void;
   /** Something the operators' inboxes should show. */
@@ -151,8 +157,8 @@ export function createConversationEvents(options: {
     logged(conversation, seq) {
       void publish({ type: 'logged', conversation, seq });
     },
-    liveWriter(conversation, base) {
-      let n = 0;
+    liveWriter(conversation, base, after = 0) {
+      let n = after;
       let pending: LiveEvent[] = [];
       let timer: NodeJS.Timeout | undefined;
       const send = async () => {
@@ -174,6 +180,7 @@ export function createConversationEvents(options: {
           });
         },
         flush: send,
+        numbered: () => n,
       };
     },
     stateChanged(conversation) {

@@ -62,6 +62,28 @@ await describeEachBackend('idempotency', (stores) => {
     await store.idempotency.abandon('unknown', 'k1');
   });
 
+  it('hands the question of a failed turn to exactly one retry, and keeps it across failures', async () => {
+    const store = await stores.open();
+    await store.conversations.create('s1');
+    const question = await store.log.append('s1', { role: 'user', text: 'hello' });
+    const begin = (hash = 'hash-a') => store.idempotency.begin('s1', 'k1', hash, RUNNING_TTL);
+    await begin();
+    await store.idempotency.fail('s1', 'k1', { question, liveEvents: 7 });
+    const [first, second] = await Promise.all([begin(), begin()]);
+    expect([first, second].map((o) => o.state).sort()).toEqual(['retry', 'running']);
+    expect([first, second].find((o) => o.state === 'retry')).toEqual({
+      state: 'retry',
+      question,
+      liveEvents: 7,
+    });
+    // The retry failed too: the next one gets the question again; another message is a conflict.
+    await store.idempotency.fail('s1', 'k1', { question, liveEvents: 12 });
+    expect(await begin('hash-b')).toEqual({ state: 'conflict' });
+    expect(await begin()).toEqual({ state: 'retry', question, liveEvents: 12 });
+    await store.idempotency.complete('s1', 'k1', { question });
+    expect(await begin()).toEqual({ state: 'done', turn: { question } });
+  });
+
   it('scopes keys to their conversation', async () => {
     const store = await stores.open();
     await store.conversations.create('s1');

@@ -7,17 +7,27 @@ export interface StoredTurn {
   answer?: Message;
 }
 
+/** What a failed turn left for its retry: the stored question, and how far its live events went. */
+export interface FailedTurn {
+  question: Message;
+  liveEvents: number;
+}
+
 /**
  * What {@link Idempotency.begin} found for a key:
  * - `started`: no record; one was created in state "running" and the caller runs the turn;
  * - `running`: another request with this key is running now (→ 409 `turn_in_progress`);
  * - `done`: the turn completed before; `turn` is what it answered;
+ * - `retry`: the turn failed after storing the question; the record is running again for this
+ *   caller, who answers `question` instead of storing it a second time, numbering its live
+ *   events after `liveEvents`;
  * - `conflict`: the key was used with a different message (→ 422 `idempotency_conflict`).
  */
 export type IdempotencyOutcome =
   | { state: 'started' }
   | { state: 'running' }
   | { state: 'done'; turn: StoredTurn }
+  | ({ state: 'retry' } & FailedTurn)
   | { state: 'conflict' };
 
 /**
@@ -62,6 +72,19 @@ export function idempotency({ db, clock, limits }: StoreContext) {
         .executeTakeFirst();
       if (!row) return this.begin(conversationId, key, requestHash, runningTtlMs);
       if (row.request_hash !== requestHash) return { state: 'conflict' };
+      if (row.state === 'failed' && row.reply !== null) {
+        // Exactly one retry takes a failed record over: the update re-checks the state.
+        const retried = await db
+          .updateTable('idempotency')
+          .set({ state: 'running', expires_at: now + runningTtlMs })
+          .where('conversation_id', '=', conversationId)
+          .where('key', '=', key)
+          .where('state', '=', 'failed')
+          .executeTakeFirst();
+        if (Number(retried.numUpdatedRows) === 0) return { state: 'running' };
+        const failed = JSON.parse(row.reply) as FailedTurn;
+        return { state: 'retry', question: failed.question, liveEvents: failed.liveEvents ?? 0 };
+      }
       if (row.state === 'running' || row.reply === null) return { state: 'running' };
       return { state: 'done', turn: JSON.parse(row.reply) as StoredTurn };
     },
@@ -90,6 +113,24 @@ export function idempotency({ db, clock, limits }: StoreContext) {
         })
         .where('conversation_id', '=', conversationId)
         .where('key', '=', key)
+        .execute();
+    },
+
+    /**
+     * Records that the running turn failed after storing its question, so a retry with the key
+     * answers that question rather than storing it again. Kept for the idempotency TTL.
+     */
+    async fail(conversationId: string, key: string, failed: FailedTurn): Promise<void> {
+      await db
+        .updateTable('idempotency')
+        .set({
+          state: 'failed',
+          reply: JSON.stringify(failed),
+          expires_at: clock.now() + limits.idempotencyTtlMs,
+        })
+        .where('conversation_id', '=', conversationId)
+        .where('key', '=', key)
+        .where('state', '=', 'running')
         .execute();
     },
 

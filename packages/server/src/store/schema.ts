@@ -87,8 +87,8 @@ export interface IdempotencyTable {
   conversation_id: string;
   key: string;
   request_hash: string;
-  state: 'running' | 'done';
-  /** JSON of the stored reply once done. */
+  state: 'running' | 'done' | 'failed';
+  /** JSON of the stored reply once done; of the stored question once failed. */
   reply: string | null;
   expires_at: number;
 }
