@@ -5,6 +5,7 @@ import {
   modelResponder,
   ScriptedModel,
 } from '@openai/agents/testing';
+import type { ErrorBody } from '@parley/shared';
 import { startTestApp, type TestApp } from '@parley/testkit/app';
 import {
   deltasOf,
@@ -499,6 +500,43 @@ describe('GET /api/chat/events', () => {
     controller.abort();
     await following;
   });
+});
+
+describe('GET /api/chat/events from a made-up position', () => {
+  it('starts at the end of the log for a position past it, and delivers what comes next', async () => {
+    const { baseUrl } = await start(answering('A1', 'A2'));
+    const token = (await sendChat(baseUrl, { message: 'Q1' })).body.sessionToken;
+    const controller = new AbortController();
+    const stored: string[] = [];
+    const following = followEvents(baseUrl, {
+      token,
+      lastEventId: '50',
+      signal: controller.signal,
+      onEvent: (event, id) => {
+        if (event.event === 'message' || event.event === 'done')
+          stored.push(`${id} ${event.event} ${event.data.text}`);
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sendChat(baseUrl, { message: 'Q2' }, { token });
+    await waitFor(() => stored.length === 2);
+    expect(stored).toEqual(['3 message Q2', '4 done A2']);
+    controller.abort();
+    await following;
+  });
+
+  it.each(['abc', '-1', '1e3', ''])(
+    'refuses ?after=%s with a 400 naming the parameter',
+    async (after) => {
+      const { baseUrl } = await start(answering('A1'));
+      const token = (await sendChat(baseUrl, { message: 'Q1' })).body.sessionToken;
+      const response = await fetch(`${baseUrl}/api/chat/events?after=${after}`, {
+        headers: { Authorization: `Bearer ${token}`, Origin: new URL(baseUrl).origin },
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as ErrorBody).error.message).toMatch(/^after:/);
+    },
+  );
 });
 
 describe('GET /api/chat/events while an answer runs', () => {

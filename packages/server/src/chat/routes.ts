@@ -175,9 +175,20 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
         return;
       }
       const { conversation } = session;
-      const from = parseStreamPosition(
-        req.get('last-event-id') ?? stringQuery(req.query.after),
-      ) ?? { seq: conversation.lastSeq, n: 0 }; // Without a position the stream starts now; clients pass the end of their history page.
+      // Without a position the stream starts now; clients pass the end of their history page.
+      // `?after=` is typed by people, so a malformed one is refused; a `Last-Event-ID` the
+      // browser repeats is ours, and one we cannot read starts now. A position past the end
+      // of the log (made up) starts at its end: beyond it, every new message would look seen.
+      const lastEventId = req.get('last-event-id');
+      const after = stringQuery(req.query.after);
+      const asked = parseStreamPosition(lastEventId ?? after);
+      if (lastEventId === undefined && after !== undefined && !asked) {
+        throw new HttpError('invalid_request', 'after: must be a position from this stream', {
+          issues: [{ path: 'after', message: 'must be a position from this stream' }],
+        });
+      }
+      const from =
+        asked && asked.seq <= conversation.lastSeq ? asked : { seq: conversation.lastSeq, n: 0 };
       const sse = startSse(res);
       res.once('close', deps.metrics.streamOpened());
       const unfollow = followConversation({ store, events: deps.events, conversation, from, sse });
