@@ -104,6 +104,7 @@ export function createApp(deps: AppDeps): ParleyApp {
     signer: createTokenSigner(deps.sessionSecrets),
     store,
     ttlMs: config.sessionTtlMs,
+    clock,
     onCreated: () => metrics.sessionCreated(),
   });
   const limits = createRateLimits({

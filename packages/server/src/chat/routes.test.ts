@@ -121,6 +121,24 @@ describe('POST /api/chat with Accept: text/event-stream', () => {
     expect(cookie).not.toMatch(/Domain=/i);
   });
 
+  it('keeps a session alive while the visitor reads, as the cookie it refreshes says', async () => {
+    const { baseUrl, clock } = await start(answering('Hi!'), { PARLEY_SESSION_TTL: '10m' });
+    const token = tokenOf(await streamChat(baseUrl, 'Hello'))!;
+    const advance = (ms: number) => (clock as unknown as { advance(ms: number): void }).advance(ms);
+    // Reading every 8 minutes: 16 minutes after the last message, the session still opens.
+    advance(8 * 60_000);
+    const read = await fetch(`${baseUrl}/api/chat/history`, {
+      headers: { Cookie: `${SESSION_COOKIE}=${token}`, Origin: new URL(baseUrl).origin },
+    });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('set-cookie')).toMatch(/Max-Age=600/);
+    advance(8 * 60_000);
+    expect((await getHistory(baseUrl, { token })).status).toBe(200);
+    // Idle for the whole TTL: gone.
+    advance(11 * 60_000);
+    expect((await getHistory(baseUrl, { token })).status).toBe(401);
+  });
+
   it('continues the conversation with the bearer token or the cookie', async () => {
     const model = answering('First.', 'Second.', 'Third.');
     const { baseUrl } = await start(model);

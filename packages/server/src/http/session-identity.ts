@@ -1,5 +1,6 @@
 import { parse as parseCookies } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
+import type { Clock } from '../clock.js';
 import { createSessionId, type TokenSigner } from '../sessions/tokens.js';
 import type { ConversationRecord } from '../store/conversations.js';
 import type { Store } from '../store/store.js';
@@ -26,9 +27,13 @@ export interface SessionIdentityOptions {
   signer: TokenSigner;
   store: Pick<Store, 'conversations'>;
   ttlMs: number;
+  clock: Clock;
   /** Called when a session is created (metrics). */
   onCreated?: () => void;
 }
+
+/** How often reads mark a session as used (each mark is a write). */
+const USE_MARK_INTERVAL_MS = 60_000;
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
 
@@ -59,7 +64,7 @@ function invalidSession(): HttpError {
  * router.post('/api/chat', identity.resolve, limits.ipSessions, identity.ensure, handler);
  */
 export function createSessionIdentity(options: SessionIdentityOptions) {
-  const { signer, store, ttlMs } = options;
+  const { signer, store, ttlMs, clock } = options;
 
   function presentedToken(req: Request): { token: string; fromCookie: boolean } | undefined {
     const auth = req.get('authorization');
@@ -111,7 +116,12 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
       if (presented.fromCookie) clearCookie(res);
       throw invalidSession();
     }
-    // Sliding expiry: a cookie lives as long as the session's idle TTL from the last use.
+    // Sliding expiry: any use (a history page, the event stream, not only a message) keeps the
+    // session alive, in the store as in the cookie: a cookie refreshed by reads alone would
+    // outlive the session the server keeps. Marked at most once a minute.
+    if (clock.now() - conversation.lastSeenAt > USE_MARK_INTERVAL_MS) {
+      await store.conversations.touch(id);
+    }
     if (presented.fromCookie && options.refreshCookie !== false) setCookie(res, presented.token);
     return { id, token: presented.token, conversation, created: false };
   }
