@@ -211,6 +211,7 @@ export function createApp(deps: AppDeps): ParleyApp {
       clock,
       limits,
       identitySecret: config.identitySecret,
+      locks: coordination.locks,
       ...(services.mailer ? { mailer: services.mailer } : {}),
     }),
   );

@@ -1,8 +1,13 @@
 import { ManualClock } from '@parley/server';
 import { startTestApp, type TestApp } from '@parley/testkit/app';
 import { getHistory, sendChat } from '@parley/testkit/chat-client';
+import {
+  createScratchDatabase,
+  describeWithPostgres,
+  type ScratchDatabase,
+} from '@parley/testkit/postgres';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyIdentityToken } from './identity.js';
 
 const SECRET = 'b7d3f1a9c0e2847d6a5f3b1c9e8d7a6f5e4d3c2b';
@@ -187,5 +192,43 @@ describe('POST /api/chat/identify', () => {
   it('does not exist without PARLEY_IDENTITY_SECRET', async () => {
     app = await startTestApp({ clock: new ManualClock(NOW) });
     expect((await identify(app.baseUrl, await sign({ sub: 'u' }))).status).toBe(404);
+  });
+});
+
+// Two instances' worth of interleaving needs a real database: on PostgreSQL the race is real.
+await describeWithPostgres('POST /api/chat/identify on PostgreSQL', () => {
+  let scratch: ScratchDatabase;
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+  });
+  afterAll(() => scratch?.drop());
+
+  it('binds one conversation when two browsers of one user sign in at the same moment', async () => {
+    app = await startTestApp({
+      clock: new ManualClock(NOW),
+      env: { PARLEY_IDENTITY_SECRET: SECRET, PARLEY_STORE: scratch.url },
+    });
+    for (let round = 0; round < 5; round++) {
+      const sub = `user-race-${round}`;
+      const [laptop, phone] = await Promise.all([
+        sendChat(app.baseUrl, { message: 'from the laptop' }),
+        sendChat(app.baseUrl, { message: 'from the phone' }),
+      ]);
+      const token = await sign({ sub });
+      const results = await Promise.all([
+        identify(app.baseUrl, token, laptop.body.sessionToken),
+        identify(app.baseUrl, token, phone.body.sessionToken),
+      ]);
+      expect(results.map((r) => r.status)).toEqual([200, 200]);
+      // One kept its conversation, the other switched to it: both hold the same one now.
+      expect(results.map((r) => r.body.switched).sort()).toEqual([false, true]);
+      expect(results[0]!.body.sessionToken).toBe(results[1]!.body.sessionToken);
+      const bound = await app.store.context.db
+        .selectFrom('conversations')
+        .select('id')
+        .where('identity_sub', '=', sub)
+        .execute();
+      expect(bound).toHaveLength(1);
+    }
   });
 });

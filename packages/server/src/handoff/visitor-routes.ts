@@ -4,8 +4,9 @@ import {
   type IdentifyReply,
   IdentifyRequest,
 } from '@parley/shared';
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import type { Clock } from '../clock.js';
+import { type TurnLocks, whileLocked } from '../coordination/turn-locks.js';
 import type { ConversationEvents } from '../events/conversation-events.js';
 import { HttpError } from '../http/errors.js';
 import type { RateLimits } from '../http/rate-limits.js';
@@ -25,6 +26,8 @@ export interface VisitorHandoffRoutesDeps {
   limits: Pick<RateLimits, 'ipFeedback' | 'ipSessions'>;
   /** `PARLEY_IDENTITY_SECRET`; without it `/identify` does not exist. */
   identitySecret: string | undefined;
+  /** Serialise identifies of one person across instances. */
+  locks: TurnLocks;
   mailer?: Pick<Mailer, 'contactAdded'>;
 }
 
@@ -71,36 +74,49 @@ export function visitorHandoffRoutes(deps: VisitorHandoffRoutesDeps): Router {
       async (req, res) => {
         const { token } = parseInput(IdentifyRequest, req.body);
         const verified = await verifyIdentityToken(token, secret, deps.clock.now());
-        const current = sessionOf(res);
-        const known = await store.conversations.byIdentity(verified.sub);
-        if (known && known.id !== current?.id) {
-          // The same person on another browser or device: continue their conversation.
-          const session = identity.adopt(res, known.id);
-          await store.conversations.setIdentity(known.id, verified);
-          const body: IdentifyReply = {
-            sessionToken: session.token,
-            switched: true,
-            conversation: await deps.handoffs.stateOf(known),
-          };
-          res.json(body);
-          return;
-        }
-        // A conversation bound to another person stays theirs: a second user signing in on the
-        // same browser starts a new conversation instead of taking over (and re-addressing) it.
-        const boundElsewhere =
-          current?.conversation.identity !== undefined &&
-          current.conversation.identity.sub !== verified.sub;
-        const session = current && !boundElsewhere ? current : await identity.create(res);
-        await store.conversations.setIdentity(session.id, verified);
-        const updated = (await store.conversations.get(session.id)) ?? session.conversation;
-        const body: IdentifyReply = {
-          sessionToken: session.token,
-          switched: session !== current,
-          conversation: await deps.handoffs.stateOf(updated),
-        };
-        res.json(body);
+        // One identify per person at a time, on every instance: two browsers of one person
+        // signing in at the same moment would otherwise both find no conversation of theirs
+        // and bind one each, and the conversation would no longer follow them.
+        const done = await whileLocked(deps.locks, `identity:${verified.sub}`, () =>
+          bind(verified, res),
+        );
+        if (!done)
+          throw new HttpError('conflict', 'Another sign-in of yours is in progress; try again');
+        res.json(done.result);
       },
     );
   }
+
+  async function bind(
+    verified: Awaited<ReturnType<typeof verifyIdentityToken>>,
+    res: Response,
+  ): Promise<IdentifyReply> {
+    const current = sessionOf(res);
+    const known = await store.conversations.byIdentity(verified.sub);
+    if (known && known.id !== current?.id) {
+      // The same person on another browser or device: continue their conversation.
+      const session = identity.adopt(res, known.id);
+      await store.conversations.setIdentity(known.id, verified);
+      return {
+        sessionToken: session.token,
+        switched: true,
+        conversation: await deps.handoffs.stateOf(known),
+      };
+    }
+    // A conversation bound to another person stays theirs: a second user signing in on the
+    // same browser starts a new conversation instead of taking over (and re-addressing) it.
+    const boundElsewhere =
+      current?.conversation.identity !== undefined &&
+      current.conversation.identity.sub !== verified.sub;
+    const session = current && !boundElsewhere ? current : await identity.create(res);
+    await store.conversations.setIdentity(session.id, verified);
+    const updated = (await store.conversations.get(session.id)) ?? session.conversation;
+    return {
+      sessionToken: session.token,
+      switched: session !== current,
+      conversation: await deps.handoffs.stateOf(updated),
+    };
+  }
+
   return router;
 }
