@@ -35,6 +35,25 @@ export type IdempotencyOutcome =
  * instance must not block the key for long), a completed one after the store's idempotency TTL.
  */
 export function idempotency({ db, clock, limits }: StoreContext) {
+  /** Ends a key's running record, kept for the idempotency TTL from now. */
+  const settle = (
+    conversationId: string,
+    key: string,
+    state: 'done' | 'failed',
+    reply: StoredTurn | FailedTurn,
+  ) =>
+    db
+      .updateTable('idempotency')
+      .set({
+        state,
+        reply: JSON.stringify(reply),
+        expires_at: clock.now() + limits.idempotencyTtlMs,
+      })
+      .where('conversation_id', '=', conversationId)
+      .where('key', '=', key)
+      .where('state', '=', 'running')
+      .execute();
+
   return {
     async begin(
       conversationId: string,
@@ -104,16 +123,7 @@ export function idempotency({ db, clock, limits }: StoreContext) {
     },
 
     async complete(conversationId: string, key: string, turn: StoredTurn): Promise<void> {
-      await db
-        .updateTable('idempotency')
-        .set({
-          state: 'done',
-          reply: JSON.stringify(turn),
-          expires_at: clock.now() + limits.idempotencyTtlMs,
-        })
-        .where('conversation_id', '=', conversationId)
-        .where('key', '=', key)
-        .execute();
+      await settle(conversationId, key, 'done', turn);
     },
 
     /**
@@ -121,17 +131,7 @@ export function idempotency({ db, clock, limits }: StoreContext) {
      * answers that question rather than storing it again. Kept for the idempotency TTL.
      */
     async fail(conversationId: string, key: string, failed: FailedTurn): Promise<void> {
-      await db
-        .updateTable('idempotency')
-        .set({
-          state: 'failed',
-          reply: JSON.stringify(failed),
-          expires_at: clock.now() + limits.idempotencyTtlMs,
-        })
-        .where('conversation_id', '=', conversationId)
-        .where('key', '=', key)
-        .where('state', '=', 'running')
-        .execute();
+      await settle(conversationId, key, 'failed', failed);
     },
 
     /** Forgets a running record whose turn failed, so the same key may be retried. */
