@@ -65,6 +65,14 @@ await describeEachBackend('conversation log', (stores) => {
     expect((await store.log.all('s1')).map((m) => m.text)).toEqual(['Open Settings.']);
   });
 
+  it('stores a lone surrogate half as U+FFFD, and says so in the message it returns', async () => {
+    const store = await stores.open();
+    await store.conversations.create('s1');
+    const appended = await store.log.append('s1', { role: 'user', text: 'a\uD800b\uDC00c 😀' });
+    expect(appended.text).toBe('a\uFFFDb\uFFFDc 😀');
+    expect((await store.log.all('s1'))[0]?.text).toBe(appended.text);
+  });
+
   it('keeps conversations apart', async () => {
     const store = await stores.open();
     await store.conversations.create('a');

@@ -12,6 +12,8 @@ import { fromJson, type StoreContext, toJson } from './context.js';
  */
 export const MAX_SEQ = 2_147_483_647;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** A message to store; the log gives it its id, position and time. */
 export interface NewMessage {
   role: Message['role'];
@@ -81,8 +83,10 @@ export function conversationLog({ db, clock }: StoreContext) {
     ): Promise<Message> {
       const { role, text: written, ...rest } = message;
       // PostgreSQL cannot store NUL in text. People's text is refused with one at the door; what
-      // a model says is not checked there, and one stray NUL must not lose the answer.
-      const text = written.replaceAll('\0', '');
+      // a model says is not checked there, and one stray NUL must not lose the answer. A lone
+      // surrogate half has no UTF-8 form: both databases store U+FFFD in its place, so the
+      // message returned now says what every later read will.
+      const text = written.replaceAll('\0', '').replace(LONE_SURROGATE, '\uFFFD');
       const meta: Meta = Object.fromEntries(
         Object.entries(rest).filter(([, value]) => value !== undefined),
       );
