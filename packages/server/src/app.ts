@@ -199,7 +199,7 @@ export function createApp(deps: AppDeps): ParleyApp {
       store,
       sessions: consoleSessions,
       logger,
-      throttle: { perAddress: limits.authFailures, perAccount: limits.signInAccount },
+      throttle: { perAddress: limits.signInAddress, perAccount: limits.signInAccount },
     }),
   );
   app.use(

@@ -74,6 +74,14 @@ function buildApp(limits: RateLimits): Express {
     }
     setTimeout(() => ok(req, res), 300);
   });
+  // A password check: slow, and the limit must hold for guesses sent all at once.
+  app.post('/sign-in', limits.signInAddress, (req, res, next) => {
+    setTimeout(() => {
+      if (req.get('x-password') === 'right') return ok(req, res);
+      res.locals.authFailed = true;
+      next(new HttpError('unauthorized', 'Wrong email or password'));
+    }, 300);
+  });
   app.use(errorHandler({ logger: silent }));
   return app;
 }
@@ -102,6 +110,23 @@ async function expectFailuresOnlyCounted(baseUrl: string): Promise<void> {
   });
   await burst(baseUrl, ip, AUTH_FAILURES_PER_WINDOW, 'wrong');
   await vi.waitFor(async () => expect(await burst(baseUrl, ip, 1, 'right')).toEqual({ 429: 1 }));
+
+  // Password guesses all at once: no more than the limit is checked, and they count for the
+  // operator token's limit too.
+  const guesser = freshIp();
+  const guesses = await Promise.all(
+    Array.from({ length: 3 * AUTH_FAILURES_PER_WINDOW }, () =>
+      post(baseUrl, '/sign-in', guesser, { 'X-Password': 'guess' }),
+    ),
+  );
+  const checked = guesses.filter((answer) => answer.status === 401).length;
+  expect(checked).toBeLessThanOrEqual(AUTH_FAILURES_PER_WINDOW);
+  expect(guesses.filter((answer) => answer.status === 429).length).toBe(
+    3 * AUTH_FAILURES_PER_WINDOW - checked,
+  );
+  await vi.waitFor(async () =>
+    expect(await burst(baseUrl, guesser, 1, 'right')).toEqual({ 429: 1 }),
+  );
 }
 
 const servers: Server[] = [];
@@ -240,7 +265,7 @@ describe('createRateLimits (memory store)', () => {
     ).toBe(404);
   });
 
-  it('counts only answered failures, however many good requests run at once', async () => {
+  it('counts only answered token failures, however many good requests run at once, and bounds a burst of password guesses', async () => {
     const { limits } = start();
     await expectFailuresOnlyCounted(await listen(buildApp(limits)));
   });
@@ -412,7 +437,7 @@ await describeWithPostgres('createRateLimits (PostgreSQL store, no Redis)', () =
     expect((await post(b, '/ip-sessions', ip)).status).toBe(200);
   });
 
-  it('counts only answered failures, however many good requests run at once', async () => {
+  it('counts only answered token failures, however many good requests run at once, and bounds a burst of password guesses', async () => {
     await expectFailuresOnlyCounted(await listen(buildApp(await instance())));
   });
 });

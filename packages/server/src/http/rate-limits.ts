@@ -73,6 +73,12 @@ export interface RateLimits {
    */
   authFailures: RequestHandler;
   /**
+   * Failed console sign-ins per client IP, in the same count as {@link authFailures}, but each
+   * counted as it arrives (and taken back if it succeeds): passwords can be guessed, so a burst
+   * of guesses sent at once must be bounded too.
+   */
+  signInAddress: RequestHandler;
+  /**
    * Failed console sign-ins per account: {@link SIGN_IN_FAILURES_PER_ACCOUNT} in 15 minutes from
    * one address, {@link SIGN_IN_FAILURES_PER_ACCOUNT_TOTAL} from all of them, so guessing one
    * operator's password is throttled even from many addresses, and a stranger cannot lock them
@@ -120,6 +126,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       ipReads: passThrough,
       ipFeedback: passThrough,
       authFailures: passThrough,
+      signInAddress: passThrough,
       signInAccount: passThrough,
       health,
     };
@@ -127,6 +134,18 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   const build = (spec: LimiterSpec) => {
     const store = options.storeFor?.(spec.name);
     return buildLimiter(spec, options, store && health.observe(spec.name, store));
+  };
+  // Failed token, session and password attempts from one address share one count.
+  const addressCounts = health.observe(
+    'auth-failures',
+    options.storeFor?.('auth-failures') ?? new MemoryStore(),
+  );
+  const addressFailures = {
+    windowMs: AUTH_FAILURE_WINDOW_MS,
+    limit: AUTH_FAILURES_PER_WINDOW,
+    message: 'Too many failed sign-in attempts from your network. Please try again later.',
+    key: (req: Request) => clientIpKey(req),
+    failed: (_req: Request, res: Response) => res.locals.authFailed === true,
   };
   const sessionId = (res: Response): string | undefined =>
     (res.locals.session as { id?: string } | undefined)?.id;
@@ -169,15 +188,14 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       key: (req) => clientIpKey(req),
     }),
     authFailures: failureLimit(
-      {
-        windowMs: AUTH_FAILURE_WINDOW_MS,
-        limit: AUTH_FAILURES_PER_WINDOW,
-        message: 'Too many failed sign-in attempts from your network. Please try again later.',
-        key: (req) => clientIpKey(req),
-        failed: (_req, res) => res.locals.authFailed === true,
-        onLimited: () => options.onLimited?.('auth-failures'),
-      },
-      health.observe('auth-failures', options.storeFor?.('auth-failures') ?? new MemoryStore()),
+      { ...addressFailures, onLimited: () => options.onLimited?.('auth-failures') },
+      addressCounts,
+    ),
+    // Password guesses count on arrival, so a burst of them at once is bounded too.
+    signInAddress: buildLimiter(
+      { name: 'auth-failures', ...addressFailures },
+      options,
+      addressCounts,
     ),
     signInAccount: both(
       build({
