@@ -281,8 +281,12 @@ await describeWithPostgres('the store over PostgreSQL', () => {
     );
     try {
       expect(await store.conversations.get('none')).toBeUndefined();
+      await store.conversations.create('frozen');
       proxy.freezeOpenConnections();
-      await expect(store.conversations.get('none')).rejects.toBeInstanceOf(StoreUnavailableError);
+      // Inside a transaction too (the rollback meets the ended connection).
+      await expect(
+        store.log.append('frozen', { role: 'user', text: 'hello' }),
+      ).rejects.toBeInstanceOf(StoreUnavailableError);
       // The network is back for new connections: the next query gets one, not the frozen one.
       const started = Date.now();
       expect(await store.conversations.get('none')).toBeUndefined();

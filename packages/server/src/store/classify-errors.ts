@@ -25,6 +25,8 @@ const PG_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error',
   'Query read timeout',
+  // A connection ended after a read timeout, asked to roll back its transaction.
+  'Client was closed and is not queryable',
   'Cannot use a pool after calling end on the pool',
 ];
 /** SQLite: another writer holds the database, or the disk failed us. */
