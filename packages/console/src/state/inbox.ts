@@ -109,6 +109,7 @@ export function createInboxState(options: InboxStateOptions) {
       items,
       more,
       error,
+      loading,
       latest,
       fetch: (cursor) => client.conversations({ ...listQuery(), cursor }),
       order: inboxOrder,

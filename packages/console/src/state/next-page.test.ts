@@ -13,8 +13,9 @@ function setup(fetch: (cursor: string) => Promise<Page>) {
   const items = cell<Item[]>([{ id: 'a' }, { id: 'b' }]);
   const more = cell<string | undefined>('after-b');
   const error = cell<string | undefined>(undefined);
-  const latest = latestLoad(cell(false), error);
-  const loadMore = nextPageLoader({ items, more, error, latest, fetch });
+  const loading = cell(false);
+  const latest = latestLoad(loading, error);
+  const loadMore = nextPageLoader({ items, more, error, loading, latest, fetch });
   const ids = () => items.value.map((item) => item.id);
   return { items, more, error, latest, loadMore, ids };
 }
@@ -44,6 +45,23 @@ describe('nextPageLoader', () => {
     await loadMore();
     expect(asked).toBe(1);
     expect(ids()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('asks nothing while the list itself reloads (its cursor belongs to the old list)', async () => {
+    let asked = 0;
+    const { loadMore, latest, items } = setup(async () => {
+      asked++;
+      return { items: [{ id: 'c' }] };
+    });
+    let answer!: (fresh: Item[]) => void;
+    const reloading = latest.run(
+      () => new Promise<Item[]>((resolve) => (answer = resolve)),
+      (fresh) => (items.value = fresh),
+    );
+    await loadMore();
+    expect(asked).toBe(0);
+    answer([{ id: 'x' }]);
+    await reloading;
   });
 
   it('drops a page that answers after the list was loaded again', async () => {

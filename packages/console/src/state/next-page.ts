@@ -12,6 +12,8 @@ export interface NextPageOptions<T extends { id: string }> {
   /** The cursor of the next page; undefined when the list is complete. */
   more: Cell<string | undefined>;
   error: Cell<string | undefined>;
+  /** True while the list itself is being loaded again: its cursor is about to change. */
+  loading: Cell<boolean>;
   /** The list's loads: a page that answers after the list was loaded again is dropped. */
   latest: ReturnType<typeof latestLoad>;
   /** Asks the server for the page after `cursor`, with the filters of the list shown. */
@@ -23,7 +25,8 @@ export interface NextPageOptions<T extends { id: string }> {
 /**
  * "Show more" for a cursor-paged list: appends the next page. An item already shown is not
  * shown twice (one that changed since the first page can come again), a second click while a
- * page is on its way asks nothing more, and a failure is shown without losing what is listed.
+ * page is on its way asks nothing more, nor one while the list reloads, and a failure is shown
+ * without losing what is listed.
  */
 export function nextPageLoader<T extends { id: string }>(options: NextPageOptions<T>) {
   const { items, more, error, latest } = options;
@@ -46,7 +49,8 @@ export function nextPageLoader<T extends { id: string }>(options: NextPageOption
 
   return (): Promise<void> => {
     const cursor = more.peek();
-    if (!cursor) return Promise.resolve();
+    // While the list reloads (another filter), the cursor belongs to the list being replaced.
+    if (!cursor || options.loading.peek()) return Promise.resolve();
     inFlight ??= load(cursor).finally(() => {
       inFlight = undefined;
     });

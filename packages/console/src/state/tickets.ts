@@ -85,6 +85,7 @@ export function createTicketsState(options: TicketsStateOptions) {
       items,
       more,
       error,
+      loading,
       latest,
       fetch: (cursor) => client.tickets({ ...listQuery(), cursor }),
     }),

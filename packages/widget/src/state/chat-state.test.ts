@@ -250,6 +250,34 @@ describe('createChatState: answers', () => {
     expect(localStorage.getItem(tokenKey(SERVER))).toBe('fresh');
   });
 
+  it('starts afresh when the conversation ends during the answer (erased meanwhile)', async () => {
+    const { state, chats } = setup({
+      token: 'erased',
+      startOpen: false,
+      turns: [
+        () =>
+          sseResponse([
+            {
+              event: 'error',
+              data: {
+                code: 'session_invalid',
+                message: 'This conversation has ended',
+                retryable: false,
+              },
+            },
+          ]),
+        () =>
+          sseResponse([{ event: 'session', data: { token: 'fresh' } }, ...answer('Hello again')]),
+      ],
+    });
+    state.send('Hi');
+    await settle();
+    expect(last(state)).toMatchObject({ phase: 'done', text: 'Hello again' });
+    const [first, second] = chats();
+    expect(first?.headers.get('Authorization')).toBe('Bearer erased');
+    expect(second?.headers.has('Authorization')).toBe(false);
+  });
+
   it('resends only once when the fresh session is refused too', async () => {
     const { state, chats } = setup({
       token: 'stale',

@@ -38,6 +38,9 @@ export async function streamTurn(
       const { event } = parsed;
       if (event.event === 'error') {
         const { code, message: text, retryable } = event.data;
+        // The conversation ended under the turn (erased meanwhile): its token opens nothing now,
+        // as after a 401, so the resend starts afresh.
+        if (code === 'session_invalid') client.setToken(undefined);
         throw new ParleyError(code, text, { retryable });
       }
       // A status update closes a turn that had no answer: a person handles the conversation.
