@@ -121,22 +121,28 @@ describe('POST /api/chat with Accept: text/event-stream', () => {
     expect(cookie).not.toMatch(/Domain=/i);
   });
 
-  it('keeps a session alive while the visitor reads, as the cookie it refreshes says', async () => {
-    const { baseUrl, clock } = await start(answering('Hi!'), { PARLEY_SESSION_TTL: '10m' });
-    const token = tokenOf(await streamChat(baseUrl, 'Hello'))!;
-    const advance = (ms: number) => (clock as unknown as { advance(ms: number): void }).advance(ms);
-    // Reading every 8 minutes: 16 minutes after the last message, the session still opens.
-    advance(8 * 60_000);
-    const read = await fetch(`${baseUrl}/api/chat/history`, {
-      headers: { Cookie: `${SESSION_COOKIE}=${token}`, Origin: new URL(baseUrl).origin },
+  it('refreshes the cookie on reads to what is left of the session, never beyond it', async () => {
+    const { baseUrl, clock } = await start(answering('Hi!', 'Again'), {
+      PARLEY_SESSION_TTL: '10m',
     });
-    expect(read.status).toBe(200);
-    expect(read.headers.get('set-cookie')).toMatch(/Max-Age=600/);
+    const token = tokenOf(await streamChat(baseUrl, 'Hello'))!;
+    const cookie = `${SESSION_COOKIE}=${token}`;
+    const advance = (ms: number) => (clock as unknown as { advance(ms: number): void }).advance(ms);
+    const read = () =>
+      fetch(`${baseUrl}/api/chat/history`, {
+        headers: { Cookie: cookie, Origin: new URL(baseUrl).origin },
+      });
+    // A read 8 minutes after the message: the cookie gets the 2 minutes the session has left.
     advance(8 * 60_000);
-    expect((await getHistory(baseUrl, { token })).status).toBe(200);
-    // Idle for the whole TTL: gone.
+    const reading = await read();
+    expect(reading.status).toBe(200);
+    expect(reading.headers.get('set-cookie')).toMatch(/Max-Age=120;/);
+    // A message keeps it alive for the whole TTL again, and the cookie says so.
+    const sent = await streamChat(baseUrl, 'Still there?', { cookie });
+    expect(sent.headers.get('set-cookie')).toMatch(/Max-Age=600;/);
+    // Reads do not: 11 minutes of reading only, and the session (and its cookie) are gone.
     advance(11 * 60_000);
-    expect((await getHistory(baseUrl, { token })).status).toBe(401);
+    expect((await read()).status).toBe(401);
   });
 
   it('continues the conversation with the bearer token or the cookie', async () => {

@@ -80,7 +80,7 @@ export function chatRoutes(deps: ChatRoutesDeps): Router {
     deps.limits.ipMessages,
     deps.streams,
     validChatRequest,
-    identity.resolve,
+    identity.resolveToWrite,
     deps.limits.ipSessions,
     identity.ensure,
     deps.limits.sessionMessages,

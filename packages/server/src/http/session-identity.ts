@@ -32,9 +32,6 @@ export interface SessionIdentityOptions {
   onCreated?: () => void;
 }
 
-/** How often reads mark a session as used (each mark is a write). */
-const USE_MARK_INTERVAL_MS = 60_000;
-
 const BEARER = /^Bearer +([^\s]+) *$/i;
 
 /** The session a route resolved earlier in its chain (undefined when the caller has none). */
@@ -78,14 +75,14 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
     return cookie === undefined ? undefined : { token: cookie, fromCookie: true };
   }
 
-  function setCookie(res: Response, token: string): void {
+  function setCookie(res: Response, token: string, maxAge = ttlMs): void {
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       secure: true,
       sameSite: 'none',
       partitioned: true,
       path: '/',
-      maxAge: ttlMs,
+      maxAge,
     });
   }
 
@@ -101,12 +98,14 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
 
   /**
    * The existing session, undefined when the caller presents none; 401 when it presents a bad one.
-   * A cookie is refreshed (sliding expiry) unless `refreshCookie` is false.
+   * A cookie is refreshed (sliding expiry): for the whole idle TTL on a request that sends a
+   * message (`message`), to what is left of the session on any other (`remaining`, the
+   * default), or not at all (`keep`).
    */
   async function find(
     req: Request,
     res: Response,
-    options: { refreshCookie?: boolean } = {},
+    options: { cookie?: 'message' | 'remaining' | 'keep' } = {},
   ): Promise<VisitorSession | undefined> {
     const presented = presentedToken(req);
     if (!presented) return undefined;
@@ -116,13 +115,14 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
       if (presented.fromCookie) clearCookie(res);
       throw invalidSession();
     }
-    // Sliding expiry: any use (a history page, the event stream, not only a message) keeps the
-    // session alive, in the store as in the cookie: a cookie refreshed by reads alone would
-    // outlive the session the server keeps. Marked at most once a minute.
-    if (clock.now() - conversation.lastSeenAt > USE_MARK_INTERVAL_MS) {
-      await store.conversations.touch(id);
+    // Sliding expiry: a message keeps the session alive for the idle TTL from now, and the
+    // cookie says so; any other use refreshes the cookie to what is left of the session, never
+    // longer than the server keeps it.
+    const cookie = options.cookie ?? 'remaining';
+    if (presented.fromCookie && cookie !== 'keep') {
+      const left = conversation.lastSeenAt + ttlMs - clock.now();
+      setCookie(res, presented.token, cookie === 'message' ? ttlMs : Math.max(left, 1_000));
     }
-    if (presented.fromCookie && options.refreshCookie !== false) setCookie(res, presented.token);
     return { id, token: presented.token, conversation, created: false };
   }
 
@@ -148,7 +148,7 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
 
   async function destroy(req: Request, res: Response): Promise<boolean> {
     // Not refreshed first: the response must carry one Set-Cookie, the one that clears it.
-    const session = await find(req, res, { refreshCookie: false });
+    const session = await find(req, res, { cookie: 'keep' });
     clearCookie(res);
     if (!session) return false;
     await store.conversations.erase(session.id);
@@ -160,12 +160,18 @@ export function createSessionIdentity(options: SessionIdentityOptions) {
     next();
   };
 
+  /** {@link resolve} for a request that sends a message: the session lives on from now. */
+  const resolveToWrite: RequestHandler = async function resolveSessionToWrite(req, res, next) {
+    res.locals.session = await find(req, res, { cookie: 'message' });
+    next();
+  };
+
   const ensure: RequestHandler = async function ensureSession(_req, res, next) {
     res.locals.session ??= await create(res);
     next();
   };
 
-  return { find, create, adopt, destroy, resolve, ensure };
+  return { find, create, adopt, destroy, resolve, resolveToWrite, ensure };
 }
 
 export type SessionIdentity = ReturnType<typeof createSessionIdentity>;
