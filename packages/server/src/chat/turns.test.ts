@@ -426,10 +426,16 @@ describe('turns: what a turn stores, and when', () => {
           .filter((text) => text === 'hello'),
       ).toHaveLength(1);
       expect(events[0]?.event).toMatchObject({ event: 'message', data: { seq: 1, text: 'hello' } });
-      // Its live events number on from the failed try's, so a client that saw those takes these.
+      // Its live events number on from the failed try's, so a client that saw those takes these,
+      // and a stream opened now replays only the retry's.
       const live = events.map((e) => e.id).filter((id) => id.startsWith('1.'));
       expect(live.length).toBeGreaterThan(0);
-      expect(Number(live[0]!.split('.')[1])).toBe(Number(lastLive!.split('.')[1]) + 1);
+      const firstOfRetry = Number(lastLive!.split('.')[1]) + 1;
+      expect(Number(live[0]!.split('.')[1])).toBe(firstOfRetry);
+      await waitFor(() => published.some((m) => m.type === 'live' && m.restartAt !== undefined));
+      expect(published.filter((m) => m.type === 'live' && m.restartAt !== undefined)).toEqual([
+        expect.objectContaining({ base: 1, restartAt: firstOfRetry }),
+      ]);
       // Stored once more as a complete turn: a third try replays it.
       const third = await turn(depsFor([]), 'hello', { idempotencyKey: 'key-1' });
       expect(third.outcome.replayed).toBe(true);

@@ -21,7 +21,14 @@ export interface LiveEvent {
  */
 export type BusMessage =
   | { type: 'logged'; conversation: string; seq: number }
-  | { type: 'live'; conversation: string; base: number; events: LiveEvent[] }
+  | {
+      type: 'live';
+      conversation: string;
+      base: number;
+      events: LiveEvent[];
+      /** A retry's first batch: the events numbered before this belong to the try that failed. */
+      restartAt?: number;
+    }
   | { type: 'state'; conversation: string }
   | { type: 'stop'; conversation: string }
   | { type: 'inbox'; conversation: string; change: InboxEvent['change'] }

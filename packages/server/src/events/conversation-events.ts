@@ -119,7 +119,8 @@ export function createConversationEvents(options: {
       deliver(allFollowers, message);
       return;
     }
-    if (message.type === 'live') live.add(message.conversation, message.base, message.events);
+    if (message.type === 'live')
+      live.add(message.conversation, message.base, message.events, message.restartAt);
     if (message.type === 'stop') {
       for (const stop of stoppers.get(message.conversation) ?? []) stop();
       return;
@@ -159,6 +160,8 @@ export function createConversationEvents(options: {
     },
     liveWriter(conversation, base, after = 0) {
       let n = after;
+      // A retry tells every instance to forget the failed try's events with its first batch.
+      let restartAt = after > 0 ? after + 1 : undefined;
       let pending: LiveEvent[] = [];
       let timer: NodeJS.Timeout | undefined;
       const send = async () => {
@@ -167,7 +170,15 @@ export function createConversationEvents(options: {
         if (pending.length === 0) return;
         const events = pending;
         pending = [];
-        await publish({ type: 'live', conversation, base, events });
+        const restart = restartAt;
+        restartAt = undefined;
+        await publish({
+          type: 'live',
+          conversation,
+          base,
+          events,
+          ...(restart === undefined ? {} : { restartAt: restart }),
+        });
       };
       return {
         push(event) {

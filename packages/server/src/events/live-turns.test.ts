@@ -34,6 +34,15 @@ describe('LiveTurns', () => {
     expect(numbers(turns.after('c_1', 6, 0))).toEqual([1]);
   });
 
+  it('forgets the events of a try that failed when its retry starts', () => {
+    const turns = new LiveTurns();
+    turns.add('c_1', 4, live(1, 2, 3));
+    // The retry numbers on from 4 and says so with its first batch.
+    turns.add('c_1', 4, live(4, 5), 4);
+    turns.add('c_1', 4, live(6));
+    expect(numbers(turns.after('c_1', 4, 0))).toEqual([4, 5, 6]);
+  });
+
   it('orders batches that arrive out of order, and ignores repeats', () => {
     const turns = new LiveTurns();
     turns.add('c_1', 4, live(3, 4));

@@ -21,7 +21,12 @@ export class LiveTurns {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  add(conversation: string, base: number, events: readonly LiveEvent[]): void {
+  /**
+   * Adds events of the answer to the message at `base`. `restartAt` (a retry of an answer that
+   * failed) drops the events numbered before it: a stream opened now must not replay the failed
+   * try's text in front of the new one.
+   */
+  add(conversation: string, base: number, events: readonly LiveEvent[], restartAt?: number): void {
     this.#sweep();
     let turn = this.#turns.get(conversation);
     if (!turn || turn.base < base) {
@@ -29,6 +34,7 @@ export class LiveTurns {
       this.#turns.set(conversation, turn);
     }
     if (turn.base !== base) return;
+    if (restartAt !== undefined) turn.events = turn.events.filter((e) => e.n >= restartAt);
     for (const event of events) {
       if (turn.events.length >= MAX_LIVE_EVENTS) break;
       // Batches can arrive out of order over some buses; keep the events sorted by number.
