@@ -107,7 +107,11 @@ export function createTurns(deps: TurnsDeps) {
         // the lock is free and this retry takes the record over.
         lock = await deps.locks.tryLock(id, lockTtlMs);
         if (!lock) throw turnInProgress();
-        await store.idempotency.restart(id, idempotencyKey, lockTtlMs);
+        const failed = await store.idempotency.restart(id, idempotencyKey, lockTtlMs);
+        if (failed) {
+          attempt.question = failed.question;
+          attempt.liveEvents = failed.liveEvents;
+        }
       }
     }
     // Gives the key back after a failure: a retry answers the question already stored, if any.

@@ -94,6 +94,33 @@ await describeEachBackend('idempotency', (stores) => {
     });
   });
 
+  it('hands the question to the next retry when a retry died with its instance', async () => {
+    const clock = new ManualClock();
+    const store = await stores.open({ clock, limits });
+    await store.conversations.create('s1');
+    const question = turn.question;
+    await store.idempotency.begin('s1', 'k1', 'hash', RUNNING_TTL);
+    await store.idempotency.fail('s1', 'k1', { question, liveEvents: 3 });
+    // The retry takes it over, then its instance dies: the record stays running.
+    expect((await store.idempotency.begin('s1', 'k1', 'hash', RUNNING_TTL)).state).toBe('retry');
+    // Taken over with the turn lock free (turns.ts), the question comes with it.
+    expect(await store.idempotency.restart('s1', 'k1', RUNNING_TTL)).toEqual({
+      question,
+      liveEvents: 3,
+    });
+    // Taken over once it expired, too; another message with the key after that starts afresh.
+    clock.advance(RUNNING_TTL);
+    expect(await store.idempotency.begin('s1', 'k1', 'hash', RUNNING_TTL)).toEqual({
+      state: 'retry',
+      question,
+      liveEvents: 3,
+    });
+    clock.advance(RUNNING_TTL);
+    expect(await store.idempotency.begin('s1', 'k1', 'other', RUNNING_TTL)).toEqual({
+      state: 'started',
+    });
+  });
+
   it('lets exactly one of two callers take over a running record that expired', async () => {
     const clock = new ManualClock();
     const store = await stores.open({ clock, limits });

@@ -1,4 +1,5 @@
 import type { Message } from '@parley/shared';
+import { sql } from 'kysely';
 import type { StoreContext } from './context.js';
 
 /** What a completed turn answered, kept so a retried request returns it without running again. */
@@ -34,6 +35,11 @@ export type IdempotencyOutcome =
  * Idempotency keys, per conversation. A running record expires after `runningTtlMs` (a crashed
  * instance must not block the key for long), a completed one after the store's idempotency TTL.
  */
+function retryOf(reply: string): { state: 'retry' } & FailedTurn {
+  const failed = JSON.parse(reply) as FailedTurn;
+  return { state: 'retry', question: failed.question, liveEvents: failed.liveEvents ?? 0 };
+}
+
 export function idempotency({ db, clock, limits }: StoreContext) {
   /** Ends a key's running record, kept for the idempotency TTL from now. */
   const settle = (
@@ -75,14 +81,22 @@ export function idempotency({ db, clock, limits }: StoreContext) {
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return { state: 'started' };
       // An expired record is taken over by exactly one caller: the update re-checks the expiry.
+      // A retry that died with its instance left the question it was answering: kept for this
+      // request when it carries the same message (SET reads the row's old values).
       const taken = await db
         .updateTable('idempotency')
-        .set(running)
+        .set({
+          ...running,
+          reply: sql<
+            string | null
+          >`case when state <> 'done' and request_hash = ${requestHash} then reply else null end`,
+        })
         .where('conversation_id', '=', conversationId)
         .where('key', '=', key)
         .where('expires_at', '<=', now)
+        .returning('reply')
         .executeTakeFirst();
-      if (Number(taken.numUpdatedRows) > 0) return { state: 'started' };
+      if (taken) return taken.reply === null ? { state: 'started' } : retryOf(taken.reply);
       const row = await db
         .selectFrom('idempotency')
         .select(['request_hash', 'state', 'reply'])
@@ -101,8 +115,7 @@ export function idempotency({ db, clock, limits }: StoreContext) {
           .where('state', '=', 'failed')
           .executeTakeFirst();
         if (Number(retried.numUpdatedRows) === 0) return { state: 'running' };
-        const failed = JSON.parse(row.reply) as FailedTurn;
-        return { state: 'retry', question: failed.question, liveEvents: failed.liveEvents ?? 0 };
+        return retryOf(row.reply);
       }
       if (row.state === 'running' || row.reply === null) return { state: 'running' };
       return { state: 'done', turn: JSON.parse(row.reply) as StoredTurn };
@@ -112,14 +125,23 @@ export function idempotency({ db, clock, limits }: StoreContext) {
      * Takes over a record left "running" by a turn that is no longer running (its instance died:
      * the caller holds the conversation's turn lock, which that turn would hold otherwise).
      */
-    async restart(conversationId: string, key: string, runningTtlMs: number): Promise<void> {
-      await db
+    async restart(
+      conversationId: string,
+      key: string,
+      runningTtlMs: number,
+    ): Promise<FailedTurn | undefined> {
+      const taken = await db
         .updateTable('idempotency')
         .set({ expires_at: clock.now() + runningTtlMs })
         .where('conversation_id', '=', conversationId)
         .where('key', '=', key)
         .where('state', '=', 'running')
-        .execute();
+        .returning('reply')
+        .executeTakeFirst();
+      // A retry that died left the question it was answering.
+      if (!taken?.reply) return undefined;
+      const { question, liveEvents } = retryOf(taken.reply);
+      return { question, liveEvents };
     },
 
     async complete(conversationId: string, key: string, turn: StoredTurn): Promise<void> {
