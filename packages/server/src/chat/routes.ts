@@ -12,13 +12,12 @@ import {
 } from '@parley/shared';
 import { type RequestHandler, Router } from 'express';
 import type { Clock } from '../clock.js';
-import { ConversationNotFoundError } from '../errors.js';
 import {
   type ConversationEvents,
   parseStreamPosition,
   storedEventId,
 } from '../events/conversation-events.js';
-import { conversationEnded, HttpError, toHttpError } from '../http/errors.js';
+import { asVisitorError, HttpError, toHttpError } from '../http/errors.js';
 import type { RateLimits } from '../http/rate-limits.js';
 import { type SessionIdentity, sessionOf } from '../http/session-identity.js';
 import { startSse } from '../http/sse.js';
@@ -277,7 +276,7 @@ function streamDeadline(abort: AbortController, ms: number): { clear(): void } {
 
 function toErrorEventData(error: unknown): Extract<StreamEvent, { event: 'error' }>['data'] {
   const known =
-    (error instanceof ConversationNotFoundError ? conversationEnded(error) : toHttpError(error)) ??
+    toHttpError(asVisitorError(error)) ??
     new HttpError('internal', 'Something went wrong while answering. Please try again.');
   const retryable =
     known instanceof TurnFailedError ? known.retryable : RETRYABLE_ERROR_CODES.has(known.code);

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import type { ConversationEvents } from '../events/conversation-events.js';
 import { supportStatus } from '../hours/business-hours.js';
 import type { BusinessHoursConfig } from '../hours/schedule.js';
-import { HttpError } from '../http/errors.js';
+import { conversationEnded, HttpError } from '../http/errors.js';
 import type { ConversationRecord, OperatorRef } from '../store/conversations.js';
 import type { Store } from '../store/store.js';
 import type { TicketService } from '../tickets/ticket-service.js';
@@ -105,7 +105,7 @@ export function createHandoffs(deps: HandoffsDeps) {
      */
     async requestHuman(conversationId: string): Promise<HumanRequest> {
       const conversation = await store.conversations.get(conversationId);
-      if (!conversation) throw new HttpError('session_invalid', 'This conversation has ended');
+      if (!conversation) throw conversationEnded();
       if (conversation.status === 'waiting' || conversation.status === 'human') {
         return { kind: 'already', state: await stateOf(conversation) };
       }

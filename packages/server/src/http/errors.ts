@@ -144,11 +144,17 @@ const STORE_OUTAGE_LOG_INTERVAL_MS = 10_000;
  */
 export function visitorErrors(): ErrorRequestHandler {
   return function visitorErrorHandler(error, _req, _res, next) {
-    next(error instanceof ConversationNotFoundError ? conversationEnded(error) : error);
+    next(asVisitorError(error));
   };
 }
 
-export function conversationEnded(cause: unknown): HttpError {
+/** An error as a visitor is told it (see {@link visitorErrors}); the stream's error event too. */
+export function asVisitorError(error: unknown): unknown {
+  return error instanceof ConversationNotFoundError ? conversationEnded(error) : error;
+}
+
+/** The visitor's conversation is gone (erased, or ended) under the request. */
+export function conversationEnded(cause?: unknown): HttpError {
   return new HttpError('session_invalid', 'This conversation has ended', { cause });
 }
 

@@ -48,10 +48,18 @@ export async function holdConversation(
   trx: Transaction<Tables>,
   conversationId: string,
 ): Promise<boolean> {
+  return (await holdConversations(trx, [conversationId])) > 0;
+}
+
+/** {@link holdConversation} for several at once (an erase); returns how many exist. */
+export async function holdConversations(
+  trx: Transaction<Tables>,
+  ids: readonly string[],
+): Promise<number> {
   const held = await trx
     .updateTable('conversations')
     .set((eb) => ({ last_seq: eb.ref('last_seq') }))
-    .where('id', '=', conversationId)
+    .where('id', 'in', ids)
     .executeTakeFirst();
-  return Number(held.numUpdatedRows) > 0;
+  return Number(held.numUpdatedRows);
 }

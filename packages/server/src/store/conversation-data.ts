@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { holdConversations } from './context.js';
 import type { Tables } from './schema.js';
 
 /** The tables that hold a conversation's data, by `conversation_id`. */
@@ -35,11 +36,7 @@ export async function deleteConversations(
   // deleted, so what it adds is deleted too, and one that comes later finds no conversation.
   // Deleting the data first let a write that held the row add a message or a rating after it,
   // left behind when the conversation went.
-  await trx
-    .updateTable('conversations')
-    .set((eb) => ({ last_seq: eb.ref('last_seq') }))
-    .where('id', 'in', ids)
-    .execute();
+  await holdConversations(trx, ids);
   for (const table of CONVERSATION_TABLES) {
     await trx.deleteFrom(table).where('conversation_id', 'in', ids).execute();
   }
