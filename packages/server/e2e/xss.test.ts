@@ -150,6 +150,8 @@ await describeWithBrowser('untrusted text in real Chromium (XSS)', () => {
     await w.userMessages.last().hover();
 
     await expect(w.userMessages.last().textContent()).resolves.toBe(VISITOR_PAYLOAD);
+    // The Markdown renderer is a part loaded on demand; until it is, the raw text shows.
+    await answer.locator('.md a').first().waitFor();
     const text = (await answer.locator('.md').textContent()) ?? '';
     for (const literal of ['<img src=x onerror=', '<script>window.__xss=2</script>', '<iframe']) {
       expect(text).toContain(literal);
@@ -165,7 +167,8 @@ await describeWithBrowser('untrusted text in real Chromium (XSS)', () => {
 
     // The stored transcript replays just as inertly.
     await page.reload();
-    await lastAnswerDone(page);
+    const replayed = await lastAnswerDone(page);
+    await replayed.locator('.md a').first().waitFor();
     await expect(widget(page).answers.locator('.md').textContent()).resolves.toBe(text);
     expect(await auditWidget(page)).toEqual([]);
   });
